@@ -1,0 +1,47 @@
+"""The manager/advisor tree, written as O2S shows it.
+
+    hierarchy:
+      adubois: [jdurand, mmartin, {pbernard: [lpetit]}]
+
+A key is a manager; its list holds the users attached to him, each either a login or a
+one-key mapping ``{login: [...]}`` opening a lower level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from typing_extensions import TypeAliasType
+
+Subtree = TypeAliasType("Subtree", "list[str | dict[str, Subtree]]")
+Hierarchy = dict[str, Subtree]
+
+Path = tuple[str | int, ...]
+
+
+def edges(hierarchy: Hierarchy) -> list[tuple[str, str, Path]]:
+    """Every (manager, attached user, path of the attached entry) in file order."""
+    found: list[tuple[str, str, Path]] = []
+
+    def walk(manager: str, children: Sequence[object], path: Path) -> None:
+        for index, child in enumerate(children):
+            here = (*path, index)
+            if isinstance(child, str):
+                found.append((manager, child, here))
+            elif isinstance(child, dict):
+                for login, below in child.items():
+                    found.append((manager, login, (*here, login)))
+                    walk(login, below or [], (*here, login))
+
+    for root, children in hierarchy.items():
+        walk(root, children or [], (root,))
+    return found
+
+
+def roots(hierarchy: Hierarchy) -> list[str]:
+    return list(hierarchy)
+
+
+def manager_map(hierarchy: Hierarchy) -> dict[str, str]:
+    """login -> manager login (the last entry wins; validation reports repeats)."""
+    return {child: manager for manager, child, _ in edges(hierarchy)}

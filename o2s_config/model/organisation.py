@@ -1,0 +1,46 @@
+"""The whole organisation file."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from o2s_config.model.aggregation import Aggregation
+from o2s_config.model.common import Strict
+from o2s_config.model.establishment import Establishment
+from o2s_config.model.hierarchy import Hierarchy
+from o2s_config.model.profiles import Profile
+from o2s_config.model.services import Services
+from o2s_config.model.structures import Structure
+from o2s_config.model.users import User
+
+
+class Prune(Strict):
+    """Which collections may lose members the file does not list. Users are deactivated, not deleted."""
+
+    structures: bool = False
+    profiles: bool = False
+    users: bool = False
+    extranet_codes: bool = False
+
+
+class Safety(Strict):
+    max_delete_share: float = Field(
+        default=0.2, ge=0, le=1, description="share of a collection deleted or deactivated before --force"
+    )
+
+
+class Organisation(Strict):
+    """An O2S organisation. A section left out is not managed; an empty one is managed and empty."""
+
+    version: Literal[1]
+    establishment: Establishment | None = None
+    structures: dict[str, Structure] | None = None
+    profiles: dict[str, Profile] | None = None
+    users: dict[str, User] | None = None
+    hierarchy: Hierarchy | None = None
+    aggregation: Aggregation | None = None
+    services: Services | None = None
+    prune: Prune | None = None
+    safety: Safety | None = None

@@ -1,0 +1,129 @@
+"""Firm-wide and team defaults of the Services module."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, StrictBool, StrictFloat, StrictInt, model_validator
+
+from o2s_config.model.common import Strict
+
+
+class EventType(Strict):
+    color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    duration_minutes: int | None = Field(default=None, ge=5, le=24 * 60)
+
+
+class AgendaOptions(Strict):
+    first_hour: int | None = Field(default=None, ge=0, le=23)
+    last_hour: int | None = Field(default=None, ge=1, le=24)
+    default_view: Literal["day", "week", "month"] | None = None
+    show_weekends: bool | None = None
+
+
+class Agenda(Strict):
+    """Services > Modules > Agenda > Options, and Paramétrage > Agenda > Types."""
+
+    options: AgendaOptions | None = None
+    event_types: dict[str, EventType] | None = None
+
+
+class NewClientsAlert(Strict):
+    enabled: bool | None = None
+    default_advisor: str | None = Field(default=None, description="login given the new clients found")
+
+
+class AlertSwitch(Strict):
+    enabled: bool | None = None
+
+
+class Alerts(Strict):
+    """Services > Modules > Accueil et pilotage > Alertes."""
+
+    new_clients: NewClientsAlert | None = None
+    new_accounts: AlertSwitch | None = None
+    pending_movements: AlertSwitch | None = None
+    zero_balance: AlertSwitch | None = None
+
+
+class EditionsCopy(Strict):
+    """'Reproduire': the users the editions settings are copied to."""
+
+    users: list[str] = Field(default_factory=list, description="logins")
+    teams: list[str] = Field(default_factory=list, description="managers: every user attached below them")
+    elements: list[str] | None = Field(default=None, description="what is copied; all when absent")
+
+
+class Editions(Strict):
+    settings: dict[str, StrictBool | StrictInt | StrictFloat | str] | None = None
+    copy_to: EditionsCopy | None = None
+
+
+class Logos(Strict):
+    """Paths relative to the organisation file; they must stay inside its folder."""
+
+    application: str | None = None
+    print: str | None = None
+
+
+class EmailTemplate(Strict):
+    subject: str
+    body: str | None = None
+    body_file: str | None = Field(default=None, description="path relative to the organisation file")
+
+    @model_validator(mode="after")
+    def _one_body(self) -> EmailTemplate:
+        if (self.body is None) == (self.body_file is None):
+            raise ValueError("give exactly one of 'body' and 'body_file'")
+        return self
+
+
+class MailServer(Strict):
+    host: str
+    port: int = Field(ge=1, le=65535)
+    username: str | None = None
+    password: SecretStr | None = Field(default=None, description="must be a ${env:VAR} reference")
+    security: Literal["none", "ssl", "starttls"] | None = None
+
+
+class EmailServer(Strict):
+    smtp: MailServer | None = None
+    imap: MailServer | None = None
+
+
+class VigilanceLevel(Strict):
+    description: str | None = None
+    review_months: int | None = Field(default=None, ge=1, le=120)
+
+
+class Compliance(Strict):
+    """LCB-FT: vigilance criteria and levels."""
+
+    criteria: list[str] | None = None
+    vigilance_levels: dict[str, VigilanceLevel] | None = None
+
+
+class AdvisorStatus(Strict):
+    """An entry of the firm's 'Statut' list and its commission rates (percent)."""
+
+    commission_rate: float | None = Field(default=None, ge=0, le=100)
+    rates_by_category: dict[str, float] | None = None
+
+
+class Product(Strict):
+    name: str
+    category: str | None = None
+    isin: str | None = Field(default=None, pattern=r"^[A-Z]{2}[A-Z0-9]{9}\d$")
+
+
+class Services(Strict):
+    contact_categories: list[str] | None = None
+    agenda: Agenda | None = None
+    alerts: Alerts | None = None
+    editions: Editions | None = None
+    logos: Logos | None = None
+    email_templates: dict[str, EmailTemplate] | None = None
+    email_server: EmailServer | None = None
+    compliance: Compliance | None = None
+    advisor_statuses: dict[str, AdvisorStatus] | None = None
+    products: dict[str, Product] | None = Field(default=None, description="product catalogue, by code")
