@@ -26,7 +26,9 @@ def organisation_yaml(users: int) -> str:
     out.append("establishment:\n  general: {name: Cabinet Synthétique, email: contact@synthetique.fr}")
     out.append("structures:")
     out += [f"  s{n:02d}: {{name: Agence {n:02d}}}" for n in range(STRUCTURES)]
-    out.append("services:\n  advisor_statuses:\n    Niveau 1: {commission_rate: 30}\n    Niveau 2: {commission_rate: 40}")
+    out.append(
+        "services:\n  advisor_statuses:\n    Niveau 1: {commission_rate: 30}\n    Niveau 2: {commission_rate: 40}"
+    )
     out.append("profiles:")
     for label, rights in PROFILES.items():
         out.append(f"  {label}:\n    valid: true\n    from: all\n    rights:\n{rights.rstrip()}")

@@ -1,6 +1,6 @@
 """Time `validate` on a synthetic organisation; prints one JSON object.
 
-    python benchmarks/validate_bench.py --users 10000
+python benchmarks/validate_bench.py --users 10000
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import write_organisation  # noqa: E402
-from ruamel.yaml import YAML  # noqa: E402
+from ruamel.yaml import YAML
+from synthetic import write_organisation
 
-from o2s_config.validate import validate_file  # noqa: E402
+from o2s_config.validate import validate_file
 
 
 def main() -> None:
