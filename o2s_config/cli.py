@@ -13,6 +13,7 @@ import click
 from o2s_config.commands.inspect import rights
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.errors import InvalidFileError, O2SConfigError
+from o2s_config.sandbox.commands import sandbox
 from o2s_config.schema import schema_text
 from o2s_config.validate import validate_file
 
@@ -80,3 +81,4 @@ def schema(output: Path | None) -> None:
 
 
 main.add_command(rights)
+main.add_command(sandbox)
