@@ -1,0 +1,84 @@
+"""Concurrent writers, from two server processes on one tenant file, lose nothing."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from sandbox_harness import START_TIMEOUT, new_user
+
+TOKEN = "two-process-token"
+WRITES_PER_PROCESS = 40
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve_process(db: Path) -> Iterator[httpx.Client]:
+    """``o2s-config sandbox serve`` in its own process; a client once it answers; stopped at exit."""
+    port = _free_port()
+    command = [sys.executable, "-m", "o2s_config", "sandbox", "serve", "--db", str(db), "--port", str(port),
+               "--token", TOKEN]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {TOKEN}"},
+                          timeout=30)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                if client.get("/ext/v1/revision").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"sandbox process did not start: {process.stderr.read() if process.stderr else ''!r}")
+            time.sleep(0.05)
+        yield client
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=START_TIMEOUT)
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "shared.db"
+    with serve_process(db) as first, serve_process(db) as second:
+        start = first.get("/ext/v1/revision").json()["revision"]
+        jobs = [(client, f"{name}{index}") for index in range(WRITES_PER_PROCESS)
+                for client, name in ((first, "p1-"), (second, "p2-"))]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(lambda job: new_user(job[0], login=job[1]).status_code, jobs))
+        assert statuses == [201] * len(jobs)
+        for client in (first, second):
+            users = client.get("/utilisateurs", params={"limit": 1000}).json()
+            assert {u["ext"]["login"] for u in users} == {"admin"} | {login for _, login in jobs}
+            assert client.get("/ext/v1/revision").json()["revision"] == start + len(jobs)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_conditional_writers_racing_on_one_user_have_exactly_one_winner(api: httpx.Client) -> None:
+    user = new_user(api).json()
+    url, etag = f"/utilisateurs/{user['id']}", user["ext"]["etag"]
+
+    def write(n: int) -> int:
+        return api.put(url, json={"ext": {"sender_name": f"n{n}"}}, headers={"If-Match": etag}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(write, range(24)))
+    assert sorted(statuses) == [204] + [412] * 23
+    winner = statuses.index(204)
+    assert api.get(url).json()["ext"]["sender_name"] == f"n{winner}"

@@ -1,0 +1,36 @@
+"""The committed OpenAPI document is current, and the server keeps to it under a property fuzz."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from sandbox_harness import Server
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from o2s_config.sandbox.openapi import render
+
+DOCUMENT = Path(__file__).resolve().parents[2] / "schemas" / "o2s-api.openapi.json"
+REGENERATE = "python -m o2s_config.sandbox.openapi > schemas/o2s-api.openapi.json"
+
+schema = schemathesis.openapi.from_path(DOCUMENT)
+
+
+def test_committed_document_is_up_to_date() -> None:
+    assert DOCUMENT.read_text(encoding="utf-8") == render(), f"out of date: run {REGENERATE}"
+
+
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_fuzz_finds_no_server_error_and_no_off_document_answer(case: schemathesis.Case, server: Server) -> None:
+    case.call_and_validate(
+        base_url=server.url,
+        headers={"Authorization": f"Bearer {server.token}"},
+        checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
+    )
