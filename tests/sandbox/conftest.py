@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from sandbox_harness import Server, start_server
 
 

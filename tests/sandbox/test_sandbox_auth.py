@@ -12,8 +12,13 @@ from o2s_config.sandbox.app import TOKEN_PATH
 from o2s_config.sandbox.auth import Credentials
 
 CREDENTIALS = Credentials("o2s-config", "client-secret", "admin", "s3cret")
-GRANT = {"grant_type": "password", "client_id": "o2s-config", "client_secret": "client-secret",
-         "username": "admin", "password": "s3cret"}
+GRANT = {
+    "grant_type": "password",
+    "client_id": "o2s-config",
+    "client_secret": "client-secret",
+    "username": "admin",
+    "password": "s3cret",
+}
 
 
 def test_no_token_is_401_problem(server: Server) -> None:

@@ -30,11 +30,21 @@ def _free_port() -> int:
 def serve_process(db: Path) -> Iterator[httpx.Client]:
     """``o2s-config sandbox serve`` in its own process; a client once it answers; stopped at exit."""
     port = _free_port()
-    command = [sys.executable, "-m", "o2s_config", "sandbox", "serve", "--db", str(db), "--port", str(port),
-               "--token", TOKEN]
+    command = [
+        sys.executable,
+        "-m",
+        "o2s_config",
+        "sandbox",
+        "serve",
+        "--db",
+        str(db),
+        "--port",
+        str(port),
+        "--token",
+        TOKEN,
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {TOKEN}"},
-                          timeout=30)
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -57,8 +67,11 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "shared.db"
     with serve_process(db) as first, serve_process(db) as second:
         start = first.get("/ext/v1/revision").json()["revision"]
-        jobs = [(client, f"{name}{index}") for index in range(WRITES_PER_PROCESS)
-                for client, name in ((first, "p1-"), (second, "p2-"))]
+        jobs = [
+            (client, f"{name}{index}")
+            for index in range(WRITES_PER_PROCESS)
+            for client, name in ((first, "p1-"), (second, "p2-"))
+        ]
         with ThreadPoolExecutor(max_workers=8) as pool:
             statuses = list(pool.map(lambda job: new_user(job[0], login=job[1]).status_code, jobs))
         assert statuses == [201] * len(jobs)

@@ -23,8 +23,9 @@ def test_user_if_match(api: httpx.Client) -> None:
     assert_problem(stale, 412, "precondition-failed")
     assert api.get(url).json()["ext"]["first_name"] == "Léa"
     assert_problem(api.delete(url, headers={"If-Match": etag}), 412, "precondition-failed")
-    assert_problem(api.put(f"{url}/statut", json={"statut": "INACTIVE"}, headers={"If-Match": etag}), 412,
-                   "precondition-failed")
+    assert_problem(
+        api.put(f"{url}/statut", json={"statut": "INACTIVE"}, headers={"If-Match": etag}), 412, "precondition-failed"
+    )
     assert api.delete(url, headers={"If-Match": "*"}).status_code == 204
 
 
@@ -32,13 +33,18 @@ def test_structure_profile_and_code_if_match(api: httpx.Client) -> None:
     structure = new_structure(api)
     old = structure["ext"]["etag"]
     assert api.put(f"/agences/{structure['id']}", json={"nom": "A"}, headers={"If-Match": old}).status_code == 204
-    assert_problem(api.put(f"/agences/{structure['id']}", json={"nom": "B"}, headers={"If-Match": old}), 412,
-                   "precondition-failed")
+    assert_problem(
+        api.put(f"/agences/{structure['id']}", json={"nom": "B"}, headers={"If-Match": old}), 412, "precondition-failed"
+    )
     profile = api.post("/ext/v1/profiles", json={"label": structure["code"]}).json()
     body = {"label": structure["code"], "from": "all"}
-    assert_problem(api.put(f"/ext/v1/profiles/{profile['id']}", json=body, headers={"If-Match": '"1"'}), 412,
-                   "precondition-failed")
-    assert api.put(f"/ext/v1/profiles/{profile['id']}", json=body, headers={"If-Match": profile["etag"]}).status_code == 204
+    assert_problem(
+        api.put(f"/ext/v1/profiles/{profile['id']}", json=body, headers={"If-Match": '"1"'}), 412, "precondition-failed"
+    )
+    assert (
+        api.put(f"/ext/v1/profiles/{profile['id']}", json=body, headers={"If-Match": profile["etag"]}).status_code
+        == 204
+    )
 
 
 def test_documents_if_match(fresh: Callable[..., Server]) -> None:
@@ -47,17 +53,20 @@ def test_documents_if_match(fresh: Callable[..., Server]) -> None:
     assert api.put("/ext/v1/establishment", json=establishment).status_code == 204
     etag = api.get("/ext/v1/establishment").headers["etag"]
     assert api.put("/ext/v1/establishment", json=establishment, headers={"If-Match": etag}).status_code == 204
-    assert_problem(api.put("/ext/v1/establishment", json=establishment, headers={"If-Match": etag}), 412,
-                   "precondition-failed")
+    assert_problem(
+        api.put("/ext/v1/establishment", json=establishment, headers={"If-Match": etag}), 412, "precondition-failed"
+    )
     tree_etag = api.get("/ext/v1/hierarchy").headers["etag"]
     user = new_user(api, manager="admin").json()
-    assert_problem(api.put("/ext/v1/hierarchy", json={"managers": {}}, headers={"If-Match": tree_etag}), 412,
-                   "precondition-failed")
+    assert_problem(
+        api.put("/ext/v1/hierarchy", json={"managers": {}}, headers={"If-Match": tree_etag}), 412, "precondition-failed"
+    )
     assert api.get("/ext/v1/hierarchy").json()["managers"] == {user["ext"]["login"]: "admin"}
     services_etag = api.get("/ext/v1/services").headers["etag"]
     api.put("/ext/v1/services", json={"contact_categories": ["Client"]})
-    assert_problem(api.patch("/ext/v1/services", json={}, headers={"If-Match": services_etag}), 412,
-                   "precondition-failed")
+    assert_problem(
+        api.patch("/ext/v1/services", json={}, headers={"If-Match": services_etag}), 412, "precondition-failed"
+    )
 
 
 def test_revision_changes_on_every_write_and_not_on_reads(fresh: Callable[..., Server]) -> None:

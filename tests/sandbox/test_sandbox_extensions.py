@@ -19,8 +19,16 @@ ESTABLISHMENT = {
 def test_capabilities(api: httpx.Client) -> None:
     body = api.get("/ext/v1/capabilities").json()
     assert body["extension_prefix"] == "/ext/v1" and body["max_page_size"] == 1000
-    for name in ("establishment", "structure", "profile", "user", "hierarchy", "services", "extranet_code",
-                 "billed_options"):
+    for name in (
+        "establishment",
+        "structure",
+        "profile",
+        "user",
+        "hierarchy",
+        "services",
+        "extranet_code",
+        "billed_options",
+    ):
         assert body["resources"][name] == {"read": True, "write": True}
     assert body["resources"]["outbox"] == {"read": True, "write": False}
 
@@ -34,16 +42,26 @@ def test_establishment(fresh: Callable[..., Server]) -> None:
     assert_problem(api.put("/ext/v1/establishment", json=renamed), 409, "support-required", "general.name")
     bad = {"general": {"name": "Cabinet Exemple", "email": "nope"}}
     assert_problem(api.put("/ext/v1/establishment", json=bad), 422, "validation", "general.email")
-    assert_problem(api.put("/ext/v1/establishment", json={"general": {"email": "a@b.fr"}}), 422, "validation",
-                   "general.name")
+    assert_problem(
+        api.put("/ext/v1/establishment", json={"general": {"email": "a@b.fr"}}), 422, "validation", "general.name"
+    )
 
 
 def test_services_secrets_are_write_only(fresh: Callable[..., Server]) -> None:
     api = fresh().client()
     assert api.get("/ext/v1/services").json() == {}
-    services = {"contact_categories": ["Client", "Prospect"],
-                "email_server": {"smtp": {"host": "smtp.exemple.fr", "port": 587, "username": "crm",
-                                          "password": "s3cret", "security": "starttls"}}}
+    services = {
+        "contact_categories": ["Client", "Prospect"],
+        "email_server": {
+            "smtp": {
+                "host": "smtp.exemple.fr",
+                "port": 587,
+                "username": "crm",
+                "password": "s3cret",
+                "security": "starttls",
+            }
+        },
+    }
     assert api.put("/ext/v1/services", json=services).status_code == 204
     read = api.get("/ext/v1/services")
     assert "s3cret" not in read.text
@@ -60,8 +78,12 @@ def test_services_secrets_are_write_only(fresh: Callable[..., Server]) -> None:
     api.put("/ext/v1/services", json=cleared)
     final = api.get("/ext/v1/services").json()
     assert "password_fingerprint" not in final["email_server"]["smtp"] and "contact_categories" not in final
-    assert_problem(api.put("/ext/v1/services", json={"email_server": {"smtp": {"host": "h", "port": 0}}}), 422,
-                   "validation", "email_server.smtp.port")
+    assert_problem(
+        api.put("/ext/v1/services", json={"email_server": {"smtp": {"host": "h", "port": 0}}}),
+        422,
+        "validation",
+        "email_server.smtp.port",
+    )
 
 
 def test_extranet_codes(api: httpx.Client) -> None:
@@ -72,8 +94,12 @@ def test_extranet_codes(api: httpx.Client) -> None:
     body = created.json()
     assert (body["provider"], body["code"], body["advisor"]) == (code["provider"], code["code"], advisor)
     assert_problem(api.post("/ext/v1/extranet-codes", json=code), 409, "conflict", "code")
-    assert_problem(api.post("/ext/v1/extranet-codes", json={**code, "code": unique(), "advisor": "ghost"}), 422,
-                   "validation", "advisor")
+    assert_problem(
+        api.post("/ext/v1/extranet-codes", json={**code, "code": unique(), "advisor": "ghost"}),
+        422,
+        "validation",
+        "advisor",
+    )
     url = f"/ext/v1/extranet-codes/{body['id']}"
     assert api.put(url, json={**code, "authorisation_letter": "lettre.pdf"}).status_code == 204
     assert api.get(url).json()["authorisation_letter"] == "lettre.pdf"
@@ -84,8 +110,9 @@ def test_extranet_codes(api: httpx.Client) -> None:
 
 def test_codes_go_with_their_advisor(api: httpx.Client) -> None:
     user = new_user(api).json()
-    code = api.post("/ext/v1/extranet-codes",
-                    json={"provider": "Cardif", "code": unique(), "advisor": user["ext"]["login"]}).json()
+    code = api.post(
+        "/ext/v1/extranet-codes", json={"provider": "Cardif", "code": unique(), "advisor": user["ext"]["login"]}
+    ).json()
     assert api.delete(f"/utilisateurs/{user['id']}").status_code == 204
     assert_problem(api.get(f"/ext/v1/extranet-codes/{code['id']}"), 404, "not-found")
 

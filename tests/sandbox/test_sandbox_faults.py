@@ -22,7 +22,9 @@ def test_fail_rate_answers_503_and_writes_nothing(fresh: Callable[..., Server], 
     assert response.headers["retry-after"] == "1"
     assert healthy.client().get("/ext/v1/revision").json()["revision"] == before
     assert healthy.client().get("/utilisateurs", params={"refext": "x:never"}).json() == []
-    assert all(u["ext"]["login"] != "never" for u in healthy.client().get("/utilisateurs", params={"limit": 1000}).json())
+    assert all(
+        u["ext"]["login"] != "never" for u in healthy.client().get("/utilisateurs", params={"limit": 1000}).json()
+    )
 
 
 def test_the_same_seed_draws_the_same_faults(fresh: Callable[..., Server]) -> None:

@@ -38,8 +38,12 @@ def test_self_manager_and_cycles_are_refused(api: httpx.Client) -> None:
     a, b, c = _users(api, 3)
     la, lb, lc = (u["ext"]["login"] for u in (a, b, c))  # type: ignore[index]
     assert_problem(api.patch("/ext/v1/hierarchy", json={"managers": {la: la}}), 422, "hierarchy", f"managers.{la}")
-    assert_problem(api.put(f"/utilisateurs/{a['id']}/responsable", json={"responsableId": a["id"]}), 422, "hierarchy",
-                   "responsableId")
+    assert_problem(
+        api.put(f"/utilisateurs/{a['id']}/responsable", json={"responsableId": a["id"]}),
+        422,
+        "hierarchy",
+        "responsableId",
+    )
     assert api.patch("/ext/v1/hierarchy", json={"managers": {lb: la, lc: lb}}).status_code == 204
     problem = assert_problem(api.patch("/ext/v1/hierarchy", json={"managers": {la: lc}}), 422, "hierarchy")
     assert la in problem["detail"] and lc in problem["detail"]
@@ -61,8 +65,12 @@ def test_responsable_endpoint_attaches_and_detaches(api: httpx.Client) -> None:
 def test_unknown_logins_are_named(api: httpx.Client) -> None:
     (user,) = _users(api, 1)
     login = user["ext"]["login"]  # type: ignore[index]
-    assert_problem(api.patch("/ext/v1/hierarchy", json={"managers": {"ghost": login}}), 422, "validation", "managers.ghost")
-    assert_problem(api.patch("/ext/v1/hierarchy", json={"managers": {login: "ghost"}}), 422, "validation", f"managers.{login}")
+    assert_problem(
+        api.patch("/ext/v1/hierarchy", json={"managers": {"ghost": login}}), 422, "validation", "managers.ghost"
+    )
+    assert_problem(
+        api.patch("/ext/v1/hierarchy", json={"managers": {login: "ghost"}}), 422, "validation", f"managers.{login}"
+    )
     assert_problem(api.patch("/ext/v1/hierarchy", json={}), 422, "validation")
 
 

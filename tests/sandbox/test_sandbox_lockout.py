@@ -45,5 +45,8 @@ def test_taking_the_module_from_the_last_administrators_profile_is_refused(fresh
     demoted = {"label": "Chef", "from": "all", "rights": {"administration": {"module_access": False}}}
     assert_problem(api.put(f"/ext/v1/profiles/{chief['id']}", json=demoted), 409, "lockout")
     # an invalid profile gives no rights either
-    assert_problem(api.put(f"/ext/v1/profiles/{chief['id']}", json={"label": "Chef", "from": "all", "valid": False}),
-                   409, "lockout")
+    assert_problem(
+        api.put(f"/ext/v1/profiles/{chief['id']}", json={"label": "Chef", "from": "all", "valid": False}),
+        409,
+        "lockout",
+    )

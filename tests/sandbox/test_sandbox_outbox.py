@@ -16,7 +16,11 @@ def test_creating_a_user_records_an_activation_email(fresh: Callable[..., Server
     assert len(mails) == 2
     mail = mails[-1]
     assert (mail["kind"], mail["user_id"], mail["login"], mail["to"]) == (
-        "activation", user["id"], "jdurand", "julie.durand@exemple.fr")
+        "activation",
+        user["id"],
+        "jdurand",
+        "julie.durand@exemple.fr",
+    )
     assert mail["subject"]
 
 

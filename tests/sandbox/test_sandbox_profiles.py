@@ -49,8 +49,12 @@ def test_requires_any_rule_is_refused(api: httpx.Client) -> None:
 def test_unknown_rights_and_values_are_refused(api: httpx.Client) -> None:
     assert_problem(_create(api, rights={"agendas": {"x": True}}), 422, "rights", "rights.agendas")
     assert_problem(_create(api, rights={"agenda": {"fly": True}}), 422, "rights", "rights.agenda.fly")
-    assert_problem(_create(api, rights={"agenda": {"view_calendars": True}}), 422, "rights", "rights.agenda.view_calendars")
-    assert_problem(_create(api, rights={"agenda": {"modify_calendars": "yes"}}), 422, "rights", "rights.agenda.modify_calendars")
+    assert_problem(
+        _create(api, rights={"agenda": {"view_calendars": True}}), 422, "rights", "rights.agenda.view_calendars"
+    )
+    assert_problem(
+        _create(api, rights={"agenda": {"modify_calendars": "yes"}}), 422, "rights", "rights.agenda.modify_calendars"
+    )
     assert_problem(_create(api, **{"from": "Nobody"}), 422, "validation", "from")
 
 
