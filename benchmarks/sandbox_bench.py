@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +18,7 @@ from pathlib import Path
 import httpx
 
 from o2s_config.sandbox import users
+from o2s_config.sandbox.process import served
 from o2s_config.sandbox.seed import seed_tenant
 from o2s_config.sandbox.store import Store
 
@@ -47,37 +45,6 @@ def _user(login: str) -> dict[str, object]:
         "profile": "Administrateur",
         "advisor_id": login.upper(),
     }
-
-
-def serve(db: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """A sandbox server process on a free loopback port, once it answers."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    command = [
-        sys.executable,
-        "-m",
-        "o2s_config",
-        "sandbox",
-        "serve",
-        "--db",
-        str(db),
-        "--port",
-        str(port),
-        "--token",
-        TOKEN,
-    ]
-    process = subprocess.Popen(command)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/ext/v1/revision", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.terminate()
-    raise SystemExit("the sandbox server did not start")
 
 
 def write_one_by_one(client: httpx.Client, count: int) -> float:
@@ -108,14 +75,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "bench.db"
         fill(db, args.users - args.writes - 1)  # the seeded admin counts too
-        process, url = serve(db)
-        try:
-            with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60) as client:
-                write_s = write_one_by_one(client, args.writes)
-                list_s, listed, requests = list_all(client, args.page)
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
+        with (
+            served(db, TOKEN) as url,
+            httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60) as client,
+        ):
+            write_s = write_one_by_one(client, args.writes)
+            list_s, listed, requests = list_all(client, args.page)
     print(
         json.dumps(
             {

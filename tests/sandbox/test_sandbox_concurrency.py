@@ -2,65 +2,29 @@
 
 from __future__ import annotations
 
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import pytest
-from sandbox_harness import START_TIMEOUT, new_user
+from sandbox_harness import new_user
+
+from o2s_config.sandbox.process import served
 
 TOKEN = "two-process-token"
 WRITES_PER_PROCESS = 40
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serve_process(db: Path) -> Iterator[httpx.Client]:
-    """``o2s-config sandbox serve`` in its own process; a client once it answers; stopped at exit."""
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "o2s_config",
-        "sandbox",
-        "serve",
-        "--db",
-        str(db),
-        "--port",
-        str(port),
-        "--token",
-        TOKEN,
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                if client.get("/ext/v1/revision").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"sandbox process did not start: {process.stderr.read() if process.stderr else ''!r}")
-            time.sleep(0.05)
+    """``o2s-config sandbox serve`` in its own process, and a client of it."""
+    with (
+        served(db, TOKEN) as url,
+        httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as client,
+    ):
         yield client
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=START_TIMEOUT)
 
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
