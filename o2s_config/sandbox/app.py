@@ -111,6 +111,11 @@ def _install_error_handlers(app: FastAPI) -> None:
             ProblemError(kind, f"{where}: {message}" if where else message, where), request.url.path
         )
 
+    @app.exception_handler(Exception)
+    async def on_bug(request: Request, error: Exception) -> JSONResponse:
+        # still Problem JSON, without internals; the server log keeps the traceback
+        return problem_response(ProblemError("internal", "the sandbox failed on this request"), request.url.path)
+
     @app.exception_handler(UnicodeEncodeError)
     async def on_unencodable(request: Request, error: UnicodeEncodeError) -> JSONResponse:
         return problem_response(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from o2s_config.sandbox.openapi import render
 DOCUMENT = Path(__file__).resolve().parents[2] / "schemas" / "o2s-api.openapi.json"
 REGENERATE = "python -m o2s_config.sandbox.openapi > schemas/o2s-api.openapi.json"
 
+# bounded so the suite stays quick; raise it for a deeper run: O2S_FUZZ_EXAMPLES=300 pytest ...
+FUZZ_EXAMPLES = int(os.environ.get("O2S_FUZZ_EXAMPLES", "25"))
+
 schema = schemathesis.openapi.from_path(DOCUMENT)
 
 
@@ -37,7 +41,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_fuzz_finds_no_server_error_and_no_off_document_answer(case: schemathesis.Case, fuzzed: Server) -> None:
     case.call_and_validate(
         base_url=fuzzed.url,

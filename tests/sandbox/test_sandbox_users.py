@@ -187,3 +187,14 @@ def test_framework_errors_are_problem_json(api: httpx.Client) -> None:
         400,
         "bad-request",
     )
+
+
+def test_text_that_cannot_be_stored_is_422_not_500(api: httpx.Client) -> None:
+    body = b'{"code": "\\udc00", "nom": "Agence"}'  # a lone surrogate: valid JSON, not storable text
+    response = api.post("/agences", content=body, headers={"content-type": "application/json"})
+    assert_problem(response, 422, "validation")
+
+
+def test_ids_beyond_64_bits_are_422_not_500(api: httpx.Client) -> None:
+    assert_problem(api.post("/utilisateurs", json={"profilId": 2**64, "ext": _minimal()}), 422, "validation", "profilId")
+    assert_problem(api.get(f"/utilisateurs/{2**64}"), 422, "validation", "id")
