@@ -196,5 +196,7 @@ def test_text_that_cannot_be_stored_is_422_not_500(api: httpx.Client) -> None:
 
 
 def test_ids_beyond_64_bits_are_422_not_500(api: httpx.Client) -> None:
-    assert_problem(api.post("/utilisateurs", json={"profilId": 2**64, "ext": _minimal()}), 422, "validation", "profilId")
+    assert_problem(
+        api.post("/utilisateurs", json={"profilId": 2**64, "ext": _minimal()}), 422, "validation", "profilId"
+    )
     assert_problem(api.get(f"/utilisateurs/{2**64}"), 422, "validation", "id")
