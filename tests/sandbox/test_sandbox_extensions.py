@@ -9,8 +9,9 @@ from sandbox_harness import Server, assert_problem, new_user, unique
 
 from o2s_config.sandbox.settings import matches
 
-ESTABLISHMENT = {
-    "general": {"name": "Cabinet Exemple", "email": "contact@exemple.fr", "phone": "01 02 03 04 05"},
+GENERAL = {"name": "Cabinet Exemple", "email": "contact@exemple.fr", "phone": "01 02 03 04 05"}
+ESTABLISHMENT: dict[str, object] = {
+    "general": GENERAL,
     "legal": {"legal_form": "SAS", "siren": "123456789", "share_capital": 50000.0},
     "intermediation": {"orias": "12345678", "activities": ["CIF", "COA"], "cif_association": "CNCGP"},
 }
@@ -38,7 +39,7 @@ def test_establishment(fresh: Callable[..., Server]) -> None:
     assert_problem(api.get("/ext/v1/establishment"), 404, "not-found")
     assert api.put("/ext/v1/establishment", json=ESTABLISHMENT).status_code == 204
     assert api.get("/ext/v1/establishment").json() == ESTABLISHMENT
-    renamed = {**ESTABLISHMENT, "general": {**ESTABLISHMENT["general"], "name": "Autre nom"}}
+    renamed = {**ESTABLISHMENT, "general": {**GENERAL, "name": "Autre nom"}}
     assert_problem(api.put("/ext/v1/establishment", json=renamed), 409, "support-required", "general.name")
     bad = {"general": {"name": "Cabinet Exemple", "email": "nope"}}
     assert_problem(api.put("/ext/v1/establishment", json=bad), 422, "validation", "general.email")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -42,7 +43,10 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @schema.parametrize()
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_fuzz_finds_no_server_error_and_no_off_document_answer(case: schemathesis.Case, fuzzed: Server) -> None:
+def test_fuzz_finds_no_server_error_and_no_off_document_answer(
+    case: schemathesis.Case[Any],
+    fuzzed: Server,
+) -> None:
     case.call_and_validate(
         base_url=fuzzed.url,
         headers={"Authorization": f"Bearer {fuzzed.token}"},

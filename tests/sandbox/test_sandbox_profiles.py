@@ -39,10 +39,11 @@ def test_forced_off_rule_is_applied_as_the_screen_does(api: httpx.Client) -> Non
 
 
 def test_requires_any_rule_is_refused(api: httpx.Client) -> None:
-    body = {"from": "none", "rights": {"configuration": {"services_access": True}}}
+    configuration: dict[str, bool] = {"services_access": True}
+    body = {"from": "none", "rights": {"configuration": configuration}}
     problem = assert_problem(_create(api, **body), 422, "rights", "rights.configuration.services_access")
     assert problem["constraint"] == "services_needs_a_tab"
-    body["rights"]["configuration"]["services_emails_tab"] = True
+    configuration["services_emails_tab"] = True
     assert _create(api, **body).status_code == 201
 
 
