@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -110,6 +111,14 @@ def _install_error_handlers(app: FastAPI) -> None:
         return problem_response(
             ProblemError(kind, f"{where}: {message}" if where else message, where), request.url.path
         )
+
+    @app.exception_handler(sqlite3.OperationalError)
+    async def on_busy(request: Request, error: sqlite3.OperationalError) -> JSONResponse:
+        # another writer held the tenant longer than the busy timeout: nothing was written, retry
+        if "locked" in str(error) or "busy" in str(error):
+            problem = ProblemError("unavailable", "the tenant is busy with another write; retry later")
+            return problem_response(problem, request.url.path, {"Retry-After": "1"})
+        return problem_response(ProblemError("internal", "the sandbox failed on this request"), request.url.path)
 
     @app.exception_handler(Exception)
     async def on_bug(request: Request, error: Exception) -> JSONResponse:

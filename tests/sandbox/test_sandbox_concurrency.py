@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from sandbox_harness import new_user
+import pytest
+from sandbox_harness import Server, assert_problem, new_user
 
+from o2s_config.sandbox import store
 from o2s_config.sandbox.process import served
 
 TOKEN = "two-process-token"
@@ -59,3 +61,22 @@ def test_conditional_writers_racing_on_one_user_have_exactly_one_winner(api: htt
     assert sorted(statuses) == [204] + [412] * 23
     winner = statuses.index(204)
     assert api.get(url).json()["ext"]["sender_name"] == f"n{winner}"
+
+
+def test_a_tenant_locked_too_long_answers_503_and_writes_nothing(
+    fresh: Callable[..., Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    db = tmp_path / "locked.db"
+    api = fresh(db).client()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process holding the write lock
+    try:
+        response = new_user(api, login="blocked")
+        assert_problem(response, 503, "unavailable")
+        assert response.headers["retry-after"] == "1"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert all(u["ext"]["login"] != "blocked" for u in api.get("/utilisateurs").json())
+    assert new_user(api, login="blocked").status_code == 201
