@@ -17,6 +17,7 @@ _bearer = HTTPBearer(auto_error=False, description="a static token, or one from 
 
 
 def get_store(request: Request) -> Store:
+    """The tenant store of the app serving the request."""
     store: Store = request.app.state.store
     return store
 
