@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 import uuid
@@ -14,6 +13,7 @@ import httpx
 import uvicorn
 
 from o2s_config.sandbox.app import create_app
+from o2s_config.sandbox.process import listen
 
 START_TIMEOUT = 10.0
 TOKEN = "test-static-token"
@@ -48,11 +48,7 @@ def start_server(db: Path, **options: Any) -> Server:
     """Serve a sandbox on ``db`` and wait (bounded) until it answers."""
     options.setdefault("token", TOKEN)
     app = create_app(db, **options)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # accepted connections inherit it: without it Nagle + delayed ACK add ~40 ms to every answer
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock = listen("127.0.0.1", 0)
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
