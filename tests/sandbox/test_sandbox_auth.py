@@ -81,3 +81,12 @@ def test_issued_tokens_expire_and_can_be_renewed(fresh: Callable[..., Server]) -
 def test_the_static_token_acts_as_admin(api: httpx.Client) -> None:
     me = api.get("/utilisateurs/myself")
     assert me.status_code == 200 and me.json()["ext"]["login"] == "admin"
+
+
+def test_a_tampered_token_is_refused(fresh: Callable[..., Server]) -> None:
+    running = fresh(credentials=CREDENTIALS)
+    token = running.client(auth=False).post(TOKEN_PATH, data=GRANT).json()["access_token"]
+    head, body, signature = token.split(".")
+    forged = f"{head}.{body[:-2]}{'A' if body[-2] != 'A' else 'B'}{body[-1]}.{signature}"
+    assert_problem(running.client(token=forged).get("/utilisateurs"), 401, "unauthorized")
+    assert running.client(token=token).get("/utilisateurs").status_code == 200
