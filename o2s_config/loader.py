@@ -69,7 +69,7 @@ def _load(
         return None
     data = composed.data
     if not isinstance(data, PosDict):
-        loc = data.loc() if isinstance(data, PosList) else Loc(name, 1, 1)
+        loc = data.loc() if isinstance(data, PosList) else (composed.root or Loc(name, 1, 1))
         errors.append(_at(loc, "the top level must be a mapping (version: 1, establishment: ..., users: ...)"))
         return None
     loaded = LoadedFile(path=path, data=data, secrets=set(composed.secrets), files=[path])

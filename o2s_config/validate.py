@@ -6,7 +6,7 @@ entries were valid, so one run reports everything that is wrong.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +47,21 @@ def validate_loaded(loaded: LoadedFile, catalog: Catalog | None = None) -> Valid
         ctx = CheckContext(organisation, loaded.data, loaded.base_dir, catalog, known_keys(loaded.data))
         for check in ALL:
             diagnostics.extend(check(ctx))
-    diagnostics = sort_diagnostics(diagnostics)
+    diagnostics = [_masked(d, loaded.secrets) for d in sort_diagnostics(diagnostics)]
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors or organisation is None or ctx is None:
         raise InvalidFileError(diagnostics)
     warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
     return ValidatedOrganisation(organisation, loaded, ctx.rights, warnings)
+
+
+def _masked(diagnostic: Diagnostic, secrets: set[str]) -> Diagnostic:
+    """The diagnostic without any value that came from ${env:VAR} (a message may quote a bad value)."""
+    message = diagnostic.message
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            message = message.replace(secret, "***")
+    return diagnostic if message == diagnostic.message else replace(diagnostic, message=message)
 
 
 def _model(data: PosDict) -> tuple[Organisation | None, list[Diagnostic]]:

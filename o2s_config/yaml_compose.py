@@ -58,6 +58,7 @@ class Composed:
     errors: list[Diagnostic] = field(default_factory=list)
     secrets: set[str] = field(default_factory=set)
     empty: bool = False
+    root: Loc | None = None  # where the top-level node starts
 
 
 class _Frame:
@@ -84,6 +85,7 @@ class _Composer:
         self.secrets: set[str] = set()
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.alias_nodes = 0
+        self.root_mark: Any = None
 
     def error(self, mark: Any, message: str) -> Diagnostic:
         d = Diagnostic(self.file, mark.line + 1, mark.column + 1, message)
@@ -110,6 +112,10 @@ class _Composer:
             return Diagnostic(self.file, line, column, "tab character: YAML indentation must use spaces")
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
+        start = exc.context_mark
+        if exc.context and start is not None and (start.line + 1, start.column + 1) != (line, column):
+            # an unclosed bracket or quote is found far below where it was opened: say where
+            context = f" ({exc.context} started at line {start.line + 1}, column {start.column + 1})"
         return Diagnostic(self.file, line, column, f"YAML syntax error: {problem}{context}")
 
     def _documents(self, parser: CParser) -> Composed:
@@ -123,13 +129,15 @@ class _Composer:
         extra = get()
         if type(extra) is ev.DocumentStartEvent:
             raise self.abort(extra.start_mark, "only one YAML document is allowed per file")
-        return Composed(root, self.errors, self.secrets, empty=root is None)
+        where = loc_of(self.root_mark, self.file) if self.root_mark is not None else None
+        return Composed(root, self.errors, self.secrets, empty=root is None, root=where)
 
     def _node(self, parser: CParser) -> Any:
         """Compose one node (the document root) without recursion."""
         get = parser.get_event
         stack: list[_Frame] = []
         max_depth = self.limits.max_depth
+        self.root_mark = parser.peek_event().start_mark
         while True:
             event = get()
             kind = type(event)

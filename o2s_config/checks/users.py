@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from o2s_config.catalog import RightsMap
 from o2s_config.checks.context import CheckContext, DocPath
-from o2s_config.checks.profiles import constraint_errors, rights_errors
+from o2s_config.checks.profiles import constraint_errors, rights_errors, sensitive_warnings
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.model import ADMIN_PROFILE, User
 from o2s_config.resolve import UnknownBaseError, resolve_custom
@@ -58,9 +58,15 @@ def _references(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagno
         yield from rights_errors(ctx, (*path, "custom_profile"), custom, ctx.catalog)
         base = _custom_base(ctx, custom.from_)
         if base is None:
-            yield ctx.at((*path, "custom_profile", "from"), f"'from' names unknown profile '{custom.from_}'")
+            # a profile of the file that could not be resolved has its own errors: do not call it unknown
+            if custom.from_ not in ctx.known.get("profiles", set()):
+                yield ctx.at((*path, "custom_profile", "from"), f"'from' names unknown profile '{custom.from_}'")
         elif all(ctx.catalog.right(t, r) is not None for t, v in custom.rights.items() for r in v):
             yield from constraint_errors(ctx, (*path, "custom_profile"), custom, base)
+            # a one-off profile is outside Administrateur too: same warning as a named profile
+            effective = resolve_custom(custom, ctx.rights, ctx.catalog)
+            who = f"the custom profile of '{path[-1]}'"
+            yield from sensitive_warnings(ctx, (*path, "custom_profile"), effective, who)
 
 
 def _custom_base(ctx: CheckContext, base: str) -> RightsMap | None:
