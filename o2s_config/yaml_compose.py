@@ -4,8 +4,10 @@ Built on the C event parser of ``ruamel.yaml.clib`` (the same libyaml that ruame
 C-backed safe loader uses) and a small iterative composer: about ten times faster than
 ruamel's Python constructor, and every key, value and item keeps its line and column.
 
-Scalars follow the YAML 1.2 core schema (``yes``/``no`` stay strings). Mapping keys are
-always kept as the text written, so a login ``007`` stays ``"007"``.
+Scalars follow the YAML 1.2 core schema (``yes``/``no`` stay strings), with one exception
+for this domain: a number written with a leading zero (postal code ``01000``, SIREN
+``012345678``) stays text, since reading it as 1000 would silently lose a digit. Mapping
+keys are always kept as the text written, so a login ``007`` stays ``"007"``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from o2s_config.positioned import Loc, PosDict, PosList, SecretText
 
 ENV_REF = re.compile(r"\$(\$?)\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 _INT = re.compile(r"^[-+]?[0-9]+$")
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9]+$")
 _OCT = re.compile(r"^0o[0-7]+$")
 _HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
@@ -239,6 +242,8 @@ class _Composer:
             if text in _FALSE:
                 return False
         elif first in "0123456789+-.":
+            if _LEADING_ZERO.match(text):
+                return self._string(event, text)
             if _INT.match(text):
                 return int(text)
             if _FLOAT.match(text):
@@ -276,10 +281,10 @@ class _Composer:
             if match.group(1):  # "$${env:X}" is the escape for a literal "${env:X}"
                 return match.group(0)[1:]
             name = match.group(2)
+            secret = True  # meant to come from the environment, set or not
             if name not in self.env:
                 missing.append(name)
                 return ""
-            secret = True
             self.secrets.add(self.env[name])
             return self.env[name]
 

@@ -237,7 +237,7 @@ def test_every_error_is_reported_sorted_by_line_then_warnings() -> None:
     assert [d.format() for d in diagnostics] == [
         "org.yaml:3:13: 'ghost' in the hierarchy is not a user of this file",
         "org.yaml:13:12: email 'V.Girard@example.fr' is already used by user 'vgirard'",
-        "org.yaml:15:14: unknown profile 'Conseiler'",
+        "org.yaml:15:14: unknown profile 'Conseiler' (did you mean 'Conseiller'?)",
         "org.yaml:18:11: profiles copy each other in a loop: Conseiller -> Conseiller",
         "org.yaml:10:5: warning: billed option 'esignature' is switched on for 1 user(s): vgirard",
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from o2s_config.catalog import RightsMap
-from o2s_config.checks.context import CheckContext, DocPath
+from o2s_config.checks.context import CheckContext, DocPath, closest
 from o2s_config.checks.profiles import constraint_errors, rights_errors, sensitive_warnings
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.model import ADMIN_PROFILE, User
@@ -43,10 +43,12 @@ def _unique(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
 
 def _references(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagnostic]:
     if ctx.managed("structures") and user.structure not in ctx.known["structures"]:
-        yield ctx.at((*path, "structure"), f"unknown structure '{user.structure}'")
+        hint = closest(user.structure, ctx.known["structures"])
+        yield ctx.at((*path, "structure"), f"unknown structure '{user.structure}'{hint}")
     known_profiles = ctx.known.get("profiles")
     if user.profile not in (None, ADMIN_PROFILE) and known_profiles is not None and user.profile not in known_profiles:
-        yield ctx.at((*path, "profile"), f"unknown profile '{user.profile}'")
+        hint = closest(user.profile, {*known_profiles, ADMIN_PROFILE})
+        yield ctx.at((*path, "profile"), f"unknown profile '{user.profile}'{hint}")
     statuses = ctx.org.services.advisor_statuses if ctx.org.services else None
     if user.commission_status is not None and statuses is not None and user.commission_status not in statuses:
         yield ctx.at(
