@@ -8,11 +8,11 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     Field,
-    WithJsonSchema,
     SecretStr,
     StrictBool,
     StrictFloat,
     StrictInt,
+    WithJsonSchema,
     model_validator,
 )
 
