@@ -109,17 +109,16 @@ def check_record(record: dict[str, Any]) -> None:
 
 
 def _check_unique(tx: Tx, record: dict[str, Any], own_id: int | None) -> None:
+    # the problem says what is taken, never who holds it: an error must not reveal another user
     probes = [
-        ("login", "SELECT id, login FROM users WHERE login = ?", record["login"]),
-        ("email", "SELECT id, login FROM users WHERE email_key = ?", record["email"].lower()),
-        ("advisor_id", "SELECT id, login FROM users WHERE advisor_id = ?", record["advisor_id"]),
+        ("login", "SELECT id FROM users WHERE login = ?", record["login"]),
+        ("email", "SELECT id FROM users WHERE email_key = ?", record["email"].lower()),
+        ("advisor_id", "SELECT id FROM users WHERE advisor_id = ?", record["advisor_id"]),
     ]
     for name, sql, value in probes:
-        holder = tx.one(sql, value) if value is not None else None
-        if holder is not None and holder["id"] != own_id:
-            raise ProblemError(
-                "conflict", f"{name} '{value}' is already used by user '{holder['login']}' (id {holder['id']})", name
-            )
+        holder = tx.scalar(sql, value) if value is not None else None
+        if holder is not None and holder != own_id:
+            raise ProblemError("conflict", f"this {name} is already used by another user", name)
     for ref in record["ref_externes"]:
         holder_id = tx.scalar(
             "SELECT user_id FROM user_refs WHERE referentiel = ? AND identifiant = ?",
@@ -127,11 +126,8 @@ def _check_unique(tx: Tx, record: dict[str, Any], own_id: int | None) -> None:
             ref["identifiant"],
         )
         if holder_id is not None and holder_id != own_id:
-            raise ProblemError(
-                "conflict",
-                f"reference {ref['referentiel']}:{ref['identifiant']} belongs to user id {holder_id}",
-                "refExternes",
-            )
+            message = f"reference {ref['referentiel']}:{ref['identifiant']} belongs to another user"
+            raise ProblemError("conflict", message, "refExternes")
 
 
 def _custom_rights(tx: Tx, record: dict[str, Any], changes: dict[str, Any], stored: Any) -> Any:
