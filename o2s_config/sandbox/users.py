@@ -119,6 +119,9 @@ def _check_unique(tx: Tx, record: dict[str, Any], own_id: int | None) -> None:
         holder = tx.scalar(sql, value) if value is not None else None
         if holder is not None and holder != own_id:
             raise ProblemError("conflict", f"this {name} is already used by another user", name)
+    pairs = [(ref["referentiel"], ref["identifiant"]) for ref in record["ref_externes"]]
+    if len(set(pairs)) != len(pairs):
+        raise ProblemError("validation", "refExternes lists the same reference twice", "refExternes")
     for ref in record["ref_externes"]:
         holder_id = tx.scalar(
             "SELECT user_id FROM user_refs WHERE referentiel = ? AND identifiant = ?",
@@ -222,11 +225,6 @@ def delete(tx: Tx, user_id: int, if_match: str | None) -> None:
         set_manager(tx, user_id, None)
     tx.run("DELETE FROM users WHERE id = ?", user_id)
     tx.check_lockout = True
-
-
-def touch(tx: Tx, user_id: int) -> None:
-    """Mark a user as written by this transaction (new ETag, dateMaj)."""
-    tx.run("UPDATE users SET updated = ?, version = ? WHERE id = ?", now(), tx.revision, user_id)
 
 
 def _id_by_login(tx: Tx, login: str, field: str) -> int:

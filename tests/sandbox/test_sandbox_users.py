@@ -214,3 +214,9 @@ def test_a_conflict_does_not_name_the_holder(api: httpx.Client) -> None:
     holder = new_user(api, advisor_id=unique("HR")).json()
     problem = assert_problem(new_user(api, email=holder["ext"]["email"]), 409, "conflict", "email")
     assert holder["ext"]["login"] not in problem["detail"] and str(holder["id"]) not in problem["detail"]
+
+
+def test_the_same_reference_twice_is_422(api: httpx.Client) -> None:
+    ref = {"referentiel": "RH", "identifiant": unique()}
+    response = api.post("/utilisateurs", json={"refExternes": [ref, ref], "ext": _minimal()})
+    assert_problem(response, 422, "validation", "refExternes")
