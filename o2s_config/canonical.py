@@ -78,3 +78,19 @@ def field_differences(before: Any, after: Any) -> list[tuple[str, Any, Any]]:
     old, new = flatten(before or {}), flatten(after or {})
     paths = sorted(set(old) | set(new))
     return [(p, old.get(p), new.get(p)) for p in paths if old.get(p) != new.get(p)]
+
+
+def overlay(want: Any, have: Any) -> Any:
+    """The tenant's plain document ``have`` with what ``want`` manages laid over it.
+
+    Model fields the file leaves out keep the tenant's value; free-form maps and lists the
+    file gives replace the tenant's whole (they are managed as a whole).
+    """
+    if isinstance(want, BaseModel) and isinstance(have, Mapping):
+        merged = dict(have)
+        for name in type(want).model_fields:
+            value = getattr(want, name)
+            if value is not None and name not in _NOT_STATE:
+                merged[name] = overlay(value, have.get(name))
+        return merged
+    return plain(want)

@@ -57,6 +57,7 @@ class Change:
     renamed_from: str | None = None
     payload: dict[str, Any] = field(default_factory=dict)
     before: dict[str, Any] = field(default_factory=dict)
+    desired: Any = None  # the desired model object where apply must merge it into the tenant's document
     manual: bool = False
     depends_on: tuple[str, ...] = ()
 

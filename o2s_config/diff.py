@@ -128,6 +128,8 @@ def _singleton(resource: str, key: str, wanted: Any, held: Any, ctx: _Context, w
     if wrap:  # a section may be a list: keep paths named after it
         want, have = {key: want}, ({key: have} if have is not None else None)
     found = _change(resource, key, want, have if have is not None else {}, ctx)
+    if found:
+        found.desired = wanted
     return [found] if found else []
 
 
