@@ -31,6 +31,7 @@ class Right:
     none_value: RightValue = False
     sensitive: bool = False
     assumption: bool = False
+    requires: str = ""
 
     @property
     def key(self) -> str:
@@ -41,6 +42,13 @@ class Right:
         if self.kind == "flag":
             return isinstance(value, bool)
         return isinstance(value, str) and value in self.choices
+
+    def grants(self, rights: RightsMap) -> bool:
+        """True when ``rights`` give more than this right's empty value and its prerequisite is granted."""
+        value = rights.get(self.tab, {}).get(self.id, self.none_value)
+        if value in (False, self.none_value):
+            return False
+        return not self.requires or bool(_get(rights, self.requires))
 
     def value_label(self, value: RightValue) -> str:
         """The French wording of a value, as the screen shows it."""
@@ -145,6 +153,7 @@ def _parse(raw: dict[str, object]) -> Catalog:
                 none_value=r.get("none", False),
                 sensitive=bool(r.get("sensitive", False)),
                 assumption=bool(r.get("assumption", False)),
+                requires=str(r.get("requires", "")),
             )
         tabs[tab_id] = Tab(id=tab_id, label=tab_raw["label"], rights=rights)
     constraints = tuple(

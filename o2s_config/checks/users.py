@@ -1,0 +1,114 @@
+"""Users: references, uniqueness, custom profiles, lockout protection, billed-option warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from o2s_config.catalog import RightsMap
+from o2s_config.checks.context import CheckContext, DocPath
+from o2s_config.checks.profiles import constraint_errors, rights_errors
+from o2s_config.diagnostics import Diagnostic
+from o2s_config.model import ADMIN_PROFILE, User
+from o2s_config.resolve import UnknownBaseError, resolve_custom
+
+ADMIN_RIGHT = ("administration", "module_access")
+BILLED = ("patritheque", "elearning", "moneypitch")
+
+
+def check(ctx: CheckContext) -> Iterator[Diagnostic]:
+    users = ctx.org.users or {}
+    yield from _unique(ctx, users)
+    for login, user in users.items():
+        yield from _references(ctx, ("users", login), user)
+    yield from _lockout(ctx, users)
+    yield from _billed_warnings(ctx, users)
+
+
+def _unique(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
+    seen: dict[str, dict[str, str]] = {"login": {}, "email": {}, "advisor_id": {}}
+    for login, user in users.items():
+        for field, value in (("login", login), ("email", user.email), ("advisor_id", user.advisor_id)):
+            if value is None:
+                continue
+            folded = value.casefold()
+            first = seen[field].get(folded)
+            if first is None:
+                seen[field][folded] = login
+                continue
+            where: DocPath = ("users", login) if field == "login" else ("users", login, field)
+            yield ctx.at(
+                where, f"{field.replace('_', ' ')} '{value}' is already used by user '{first}'", key=field == "login"
+            )
+
+
+def _references(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagnostic]:
+    if ctx.managed("structures") and user.structure not in ctx.known["structures"]:
+        yield ctx.at((*path, "structure"), f"unknown structure '{user.structure}'")
+    known_profiles = ctx.known.get("profiles")
+    if user.profile not in (None, ADMIN_PROFILE) and known_profiles is not None and user.profile not in known_profiles:
+        yield ctx.at((*path, "profile"), f"unknown profile '{user.profile}'")
+    statuses = ctx.org.services.advisor_statuses if ctx.org.services else None
+    if user.commission_status is not None and statuses is not None and user.commission_status not in statuses:
+        yield ctx.at(
+            (*path, "commission_status"),
+            f"unknown commission status '{user.commission_status}' (see services.advisor_statuses)",
+        )
+    custom = user.custom_profile
+    if custom is not None:
+        yield from rights_errors(ctx, (*path, "custom_profile"), custom, ctx.catalog)
+        base = _custom_base(ctx, custom.from_)
+        if base is None:
+            yield ctx.at((*path, "custom_profile", "from"), f"'from' names unknown profile '{custom.from_}'")
+        elif all(ctx.catalog.right(t, r) is not None for t, v in custom.rights.items() for r in v):
+            yield from constraint_errors(ctx, (*path, "custom_profile"), custom, base)
+
+
+def _custom_base(ctx: CheckContext, base: str) -> RightsMap | None:
+    if base in ("all", "none"):
+        return ctx.catalog.full(base)  # type: ignore[arg-type]
+    return ctx.rights.get(base)
+
+
+def effective_rights(ctx: CheckContext, user: User) -> RightsMap | None:
+    """The rights a user ends up with, or None when the file does not say (or cannot be resolved)."""
+    if user.custom_profile is not None:
+        try:
+            return resolve_custom(user.custom_profile, ctx.rights, ctx.catalog)
+        except UnknownBaseError:
+            return None
+    return ctx.rights.get(user.profile) if user.profile is not None else None
+
+
+def _lockout(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
+    """At least one active user must keep the Administration module, or the firm is locked out."""
+    if not users:
+        return
+    tab, right_id = ADMIN_RIGHT
+    for user in users.values():
+        rights = effective_rights(ctx, user)
+        if user.active is not False and (rights is None or rights.get(tab, {}).get(right_id) is True):
+            return  # None: the file does not say, so it does not take the right away
+    label = ctx.catalog.tabs[tab].rights[right_id].label
+    yield ctx.at(
+        ("users",), f"no active user keeps « {label} »: the firm would be locked out of administration", key=True
+    )
+
+
+def _billed_warnings(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
+    """One warning per billed option switched on, naming who gets it (O2S bills them monthly)."""
+    holders: dict[str, list[str]] = {}
+    for login, user in users.items():
+        if user.esignature:
+            holders.setdefault("esignature", []).append(login)
+        options = user.options
+        if options is None:
+            continue
+        for name in BILLED:
+            if getattr(options, name):
+                holders.setdefault(f"options.{name}", []).append(login)
+    for option, logins in holders.items():
+        shown = ", ".join(logins[:5]) + (f" and {len(logins) - 5} more" if len(logins) > 5 else "")
+        first = ("users", logins[0], *option.split("."))
+        yield ctx.at(
+            first, f"billed option '{option}' is switched on for {len(logins)} user(s): {shown}", key=True, warning=True
+        )

@@ -1,0 +1,1 @@
+"""Click commands grouped by theme; ``o2s_config.cli`` registers them."""

@@ -1,0 +1,58 @@
+"""``o2s-config rights``: the catalogue, or one profile's effective rights, with French labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from o2s_config.catalog import Catalog, RightsMap, load_catalog
+from o2s_config.errors import O2SConfigError
+from o2s_config.validate import validate_file
+
+
+def catalogue_lines(catalog: Catalog) -> list[str]:
+    """One line per right: key, kind and choices, French label, markers."""
+    lines: list[str] = []
+    for tab in catalog.tabs.values():
+        lines.append(f"{tab.id}  ({tab.label})")
+        for right in tab.rights.values():
+            kind = "flag" if right.kind == "flag" else "scope: " + " | ".join(right.choices)
+            marks = "".join((" [sensitive]" if right.sensitive else "", " [assumed]" if right.assumption else ""))
+            lines.append(f"  {right.key:<40} {right.label}  ({kind}){marks}")
+    return lines
+
+
+def profile_lines(catalog: Catalog, rights: RightsMap) -> list[str]:
+    """A profile's effective rights, as the O2S screen would show them."""
+    lines: list[str] = []
+    for tab in catalog.tabs.values():
+        lines.append(f"{tab.label}")
+        for right in tab.rights.values():
+            value = rights.get(tab.id, {}).get(right.id, right.none_value)
+            shown = ("[x]" if value else "[ ]") if right.kind == "flag" else f"= {right.value_label(value)}"
+            lines.append(f"  {shown:<4} {right.label}  ({right.key})")
+    return lines
+
+
+@click.command()
+@click.option("--profile", "profile", help="Show this profile's effective rights instead of the catalogue.")
+@click.option(
+    "--file",
+    "file",
+    default="organisation.yaml",
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Organisation file holding the profile.",
+)
+def rights(profile: str | None, file: Path) -> None:
+    """List every right O2S knows, or the effective rights of one profile."""
+    catalog = load_catalog()
+    if profile is None:
+        click.echo("\n".join(catalogue_lines(catalog)))
+        return
+    result = validate_file(file)
+    if profile not in result.rights:
+        known = ", ".join(sorted(result.rights))
+        raise O2SConfigError(f"no profile '{profile}' in {file} (profiles: {known})")
+    click.echo("\n".join(profile_lines(catalog, result.rights[profile])))
