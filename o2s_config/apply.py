@@ -8,12 +8,13 @@ re-running ``plan`` shows exactly the remainder.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from o2s_config.changes import Change
 
-Executor = Callable[[Change], Awaitable[None]]
+Executor = Callable[[Change], Coroutine[Any, Any, None]]
 Listener = Callable[[Change, BaseException | None], None]
 
 

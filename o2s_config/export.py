@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from ruamel.yaml import YAML
 
@@ -25,8 +25,9 @@ PASSWORD_VARIABLES = {"smtp": "O2S_SMTP_PASSWORD", "imap": "O2S_IMAP_PASSWORD"}
 def rights_spec(rights: RightsMap, catalog: Catalog) -> dict[str, Any]:
     """``{from, rights}``: whichever of ``all`` / ``none`` needs fewer differences to give ``rights``."""
     best: dict[str, Any] = {}
-    for base in ("none", "all"):
-        start = catalog.full(base)  # type: ignore[arg-type]
+    bases: tuple[Literal["none", "all"], ...] = ("none", "all")
+    for base in bases:
+        start = catalog.full(base)
         differences: dict[str, dict[str, Any]] = {}
         for tab, values in rights.items():
             for right, value in values.items():
@@ -96,7 +97,6 @@ def render_yaml(document: dict[str, Any]) -> str:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
     yaml.allow_unicode = True
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     return f"{SCHEMA_LINE}\n{buffer.getvalue()}"

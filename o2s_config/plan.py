@@ -124,18 +124,31 @@ def warnings(changes: list[Change], found: DiffResult, catalog: Catalog) -> list
     for change in changes:
         if change.resource == "user" and change.action == "create":
             notes.append(f"user {change.key}: an activation e-mail will be sent to {change.payload.get('email')}")
+        granted = _sensitive_granted(change, catalog)
+        if granted:
+            listed = ", ".join(f"« {label} »" for label in granted)
+            notes.append(f"{change.resource} {change.key}: sensitive rights granted: {listed}")
         for f in change.fields:
-            right = catalog.by_key(f.path.split("rights.", 1)[1]) if "rights." in f.path else None
-            if right and right.sensitive and f.after is True and f.before is not True:
-                notes.append(f"{change.resource} {change.key}: sensitive right granted: « {right.label} »")
             if change.resource == "user" and f.path in BILLED_FIELDS and _on(f.after) and not _on(f.before):
                 notes.append(f"user {change.key}: billed option switched on: {BILLED_FIELDS[f.path]}")
     for collection, keys in found.unmanaged.items():
         shown = ", ".join(keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
-        notes.append(
-            f"{len(keys)} {collection} in the tenant are not in the file (not managed, left as they are): {shown}"
-        )
+        notes.append(f"{len(keys)} {collection} in the tenant are not in the file (not managed, left as is): {shown}")
     return notes
+
+
+def _sensitive_granted(change: Change, catalog: Catalog) -> list[str]:
+    """Labels of the sensitive rights that take effect with this change and did not before."""
+    if change.resource == "profile":
+        after, before = change.payload.get("rights"), change.before.get("rights")
+    elif change.resource == "user":
+        after = (change.payload.get("custom_profile") or {}).get("rights")
+        before = (change.before.get("custom_profile") or {}).get("rights")
+    else:
+        return []
+    if not after:
+        return []
+    return [r.label for r in catalog.all_rights() if r.sensitive and r.grants(after) and not r.grants(before or {})]
 
 
 def _on(value: Any) -> bool:

@@ -188,6 +188,8 @@ def settle_secrets(state: TenantState, desired: Organisation | None) -> Organisa
         want = getattr(wanted, name, None) if wanted else None
         password = want.password.get_secret_value() if want is not None and want.password else None
         same = password is not None and password_matches(fingerprint, password)
-        update[name] = server.model_copy(update={"password": SecretStr(password) if same and password else STORED_SECRET})
+        update[name] = server.model_copy(
+            update={"password": SecretStr(password) if same and password else STORED_SECRET}
+        )
     email_server = servers.model_copy(update=update)
     return current.model_copy(update={"services": current.services.model_copy(update={"email_server": email_server})})
