@@ -1,0 +1,82 @@
+"""The manager tree: reads in the model's shape, writes that refuse self-managers and cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from o2s_config.model.hierarchy import Hierarchy, manager_map
+from o2s_config.sandbox import documents
+from o2s_config.sandbox.etags import check_if_match
+from o2s_config.sandbox.problems import ProblemError
+from o2s_config.sandbox.rules import find_cycle
+from o2s_config.sandbox.store import Tx, now
+
+DOC = "hierarchy"
+
+
+def read(tx: Tx) -> dict[str, Any]:
+    """``{"tree": <model Hierarchy>, "managers": {login: manager login}}``."""
+    pairs = tx.all("SELECT u.login, m.login FROM users u JOIN users m ON m.id = u.manager_id ORDER BY u.id")
+    managers = {login: manager for login, manager in pairs}
+    children: dict[str, list[str]] = {}
+    for login, manager in pairs:
+        children.setdefault(manager, []).append(login)
+
+    def below(login: str) -> list[Any]:
+        return [{child: below(child)} if child in children else child for child in children[login]]
+
+    tree = {root: below(root) for root in children if root not in managers}
+    return {"tree": tree, "managers": managers}
+
+
+def set_manager(tx: Tx, user_id: int, manager_id: int | None, field: str = "manager") -> None:
+    """Attach one user to ``manager_id`` (None detaches him)."""
+    if manager_id == user_id:
+        raise ProblemError("hierarchy", "a user cannot be his own manager", field)
+    if manager_id is not None:
+        current: int | None = manager_id
+        chain = [user_id]
+        while current is not None:
+            chain.append(current)
+            if current == user_id:
+                raise ProblemError("hierarchy", f"this would make a cycle: {_logins(tx, chain)}", field)
+            current = tx.scalar("SELECT manager_id FROM users WHERE id = ?", current)
+    tx.run("UPDATE users SET manager_id = ?, updated = ?, version = ? WHERE id = ?", manager_id, now(), tx.revision, user_id)
+    documents.write(tx, DOC, {})
+
+
+def replace(
+    tx: Tx, wanted: Mapping[str, str | None], whole: bool, if_match: str | None
+) -> None:
+    """Set the managers of the logins in ``wanted``; with ``whole``, everyone else is detached."""
+    check_if_match(if_match, documents.version(tx, DOC))
+    ids = {login: user_id for user_id, login in tx.all("SELECT id, login FROM users")}
+    current = {user_id: manager for user_id, manager in tx.all("SELECT id, manager_id FROM users")}
+    final = dict.fromkeys(current) if whole else dict(current)
+    for login, manager in wanted.items():
+        for name in (login, manager):
+            if name is not None and name not in ids:
+                raise ProblemError("validation", f"unknown user '{name}'", f"managers.{login}")
+        if login == manager:
+            raise ProblemError("hierarchy", f"'{login}' cannot be his own manager", f"managers.{login}")
+        final[ids[login]] = None if manager is None else ids[manager]
+    changed = [user_id for user_id in final if final[user_id] != current[user_id]]
+    for user_id in changed:
+        cycle = find_cycle(final, user_id)
+        if cycle:
+            raise ProblemError("hierarchy", f"this would make a cycle: {_logins(tx, cycle)}", "managers")
+    stamp = now()
+    for user_id in changed:
+        tx.run("UPDATE users SET manager_id = ?, updated = ?, version = ? WHERE id = ?", final[user_id], stamp, tx.revision, user_id)
+    documents.write(tx, DOC, {})
+
+
+def managers_of_tree(tree: Hierarchy) -> dict[str, str | None]:
+    """The model's nested tree as a flat ``{login: manager}`` map."""
+    return dict(manager_map(tree))
+
+
+def _logins(tx: Tx, ids: list[int]) -> str:
+    names = dict(tx.all("SELECT id, login FROM users"))
+    return " -> ".join(str(names.get(user_id, user_id)) for user_id in ids)

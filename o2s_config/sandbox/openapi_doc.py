@@ -1,0 +1,60 @@
+"""The OpenAPI document of the sandbox: FastAPI's, completed with what it cannot infer.
+
+Added: the Problem JSON schema on every error status each operation can answer, the 206
+partial page of paged lists, and the token endpoint's form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from o2s_config.sandbox.problems import KINDS, PROBLEM_MEDIA_TYPE
+from o2s_config.sandbox.wire import Problem
+
+PAGED = {"/utilisateurs", "/agences", "/profils", "/ext/v1/outbox"}
+# statuses any operation may answer: auth, faults, and request validation
+COMMON = (400, 401, 422, 429, 503)
+BY_METHOD = {"get": (404,), "post": (404, 409), "put": (403, 404, 409, 412), "patch": (404, 409, 412),
+             "delete": (403, 404, 409, 412)}
+_DESCRIPTIONS = {status: title for status, title in KINDS.values()}
+_DESCRIPTIONS[422] = "Invalid request, rights or hierarchy"
+_DESCRIPTIONS[409] = "Conflict: taken value, resource in use, lockout, or support required"
+
+_PASSWORD_GRANT = {
+    "type": "object",
+    "required": ["grant_type", "client_id", "client_secret", "username", "password"],
+    "properties": {
+        name: {"type": "string"} for name in ("grant_type", "client_id", "client_secret", "username", "password")
+    },
+}
+
+
+def document(app: FastAPI) -> dict[str, Any]:
+    """The complete OpenAPI document (computed once per app)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = Problem.model_json_schema()
+    schemas["PasswordGrant"] = _PASSWORD_GRANT
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            _complete(path, method, operation)
+    app.openapi_schema = doc
+    return doc
+
+
+def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation["responses"]
+    # FastAPI's own 422 entry describes its error list; ours is Problem JSON
+    responses.pop("422", None)
+    if path in PAGED and method == "get":
+        responses["206"] = {**responses["200"], "description": "Partial page: more items follow"}
+    for status in (*COMMON, *BY_METHOD.get(method, ())):
+        responses[str(status)] = {
+            "description": _DESCRIPTIONS[status],
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }

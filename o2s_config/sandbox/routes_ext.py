@@ -1,0 +1,243 @@
+"""Extension endpoints (/ext/v1): what Harvest does not publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Response
+from fastapi.responses import JSONResponse
+
+from o2s_config.model import BilledOptions, Establishment, ExtranetCode, Services
+from o2s_config.sandbox import documents, extranet, hierarchy, outbox, profiles, settings, users
+from o2s_config.sandbox.deps import IdPath, IfMatch, Limit, Offset, StoreDep, caller
+from o2s_config.sandbox.problems import ProblemError
+from o2s_config.sandbox.responses import DEFAULT_PAGE, MAX_PAGE, json_ok, no_content, page
+from o2s_config.sandbox.rules import check_admin_left
+from o2s_config.sandbox.store import SCHEMA_VERSION
+from o2s_config.sandbox.user_shape import DEFAULT_OPTIONS, record_of
+from o2s_config.sandbox.wire import (
+    Capabilities, DuplicateIn, ExtranetCodeOut, HierarchyIn, HierarchyOut, OutboxItem, ProfileIn, ProfileOut, Revision,
+)
+
+PREFIX = "/ext/v1"
+router = APIRouter(prefix=PREFIX, dependencies=[Depends(caller)], tags=["extension"])
+WRITE_CHECKS = (check_admin_left,)
+
+_RW = {"read": True, "write": True}
+CAPABILITIES: dict[str, Any] = {
+    "server": "o2s-config-sandbox",
+    "api_version": "1",
+    "extension_prefix": PREFIX,
+    "max_page_size": MAX_PAGE,
+    "user_extension_field": "ext",
+    "secret_fingerprint": "hmac-sha256",
+    "resources": {
+        **{name: _RW for name in ("establishment", "structure", "profile", "user", "hierarchy", "services",
+                                  "extranet_code", "billed_options")},
+        "custodian_contact": {"read": False, "write": False},
+        "outbox": {"read": True, "write": False},
+    },
+}
+
+
+@router.get("/capabilities", response_model=Capabilities)
+def capabilities(store: StoreDep) -> JSONResponse:
+    """Which resource types this server can read and write."""
+    with store.read() as tx:
+        return json_ok(tx, CAPABILITIES)
+
+
+@router.get("/revision", response_model=Revision)
+def revision(store: StoreDep) -> JSONResponse:
+    """The tenant revision: it changes on every write."""
+    with store.read() as tx:
+        return json_ok(tx, {"revision": tx.revision, "schema_version": SCHEMA_VERSION}, version=tx.revision)
+
+
+@router.get("/establishment", response_model=Establishment)
+def get_establishment(store: StoreDep) -> JSONResponse:
+    """The establishment (404 while never set)."""
+    with store.read() as tx:
+        found = documents.read(tx, settings.ESTABLISHMENT)
+        if found is None:
+            raise ProblemError("not-found", "the establishment has not been set yet")
+        return json_ok(tx, found[0], version=found[1])
+
+
+@router.put("/establishment", status_code=204, response_class=Response)
+def put_establishment(store: StoreDep, body: Establishment, if_match: IfMatch = None) -> Response:
+    """Replace the establishment's three tabs."""
+    with store.write() as tx:
+        settings.put_establishment(tx, body, if_match)
+    return no_content(tx, tx.revision)
+
+
+@router.get("/profiles", response_model=list[ProfileOut])
+def list_profiles(store: StoreDep) -> JSONResponse:
+    """Every profile with its full rights, in one answer."""
+    with store.read() as tx:
+        rows = tx.all("SELECT * FROM profiles ORDER BY id")
+        return json_ok(tx, [profiles.to_ext(row) for row in rows], version=tx.revision)
+
+
+@router.post("/profiles", response_model=ProfileOut, status_code=201)
+def create_profile(store: StoreDep, body: ProfileIn) -> JSONResponse:
+    """"Ajouter": a profile from a base and overrides."""
+    with store.write() as tx:
+        profile_id = profiles.create(tx, body.label, body.valid, body.from_, body.rights)
+        row = profiles.get_row(tx, profile_id)
+    return json_ok(tx, profiles.to_ext(row), 201, row["version"], f"{PREFIX}/profiles/{profile_id}")
+
+
+@router.get("/profiles/{id}", response_model=ProfileOut)
+def get_profile(store: StoreDep, id: IdPath) -> JSONResponse:
+    """One profile with its rights."""
+    with store.read() as tx:
+        row = profiles.get_row(tx, id)
+        return json_ok(tx, profiles.to_ext(row), version=row["version"])
+
+
+@router.put("/profiles/{id}", status_code=204, response_class=Response)
+def put_profile(store: StoreDep, id: IdPath, body: ProfileIn, if_match: IfMatch = None) -> Response:
+    """"Modifier": label, validity and rights."""
+    with store.write(WRITE_CHECKS) as tx:
+        profiles.replace(tx, id, body.label, body.valid, body.from_, body.rights, if_match)
+    return no_content(tx, tx.revision)
+
+
+@router.delete("/profiles/{id}", status_code=204, response_class=Response)
+def delete_profile(store: StoreDep, id: IdPath, if_match: IfMatch = None) -> Response:
+    """"Supprimer": a profile no user has."""
+    with store.write() as tx:
+        profiles.delete(tx, id, if_match)
+    return no_content(tx)
+
+
+@router.post("/profiles/{id}/duplicate", response_model=ProfileOut, status_code=201)
+def duplicate_profile(store: StoreDep, id: IdPath, body: DuplicateIn, if_match: IfMatch = None) -> JSONResponse:
+    """"Dupliquer": a copy under a new label."""
+    with store.write() as tx:
+        copy_id = profiles.duplicate(tx, id, body.label, body.valid, if_match)
+        row = profiles.get_row(tx, copy_id)
+    return json_ok(tx, profiles.to_ext(row), 201, row["version"], f"{PREFIX}/profiles/{copy_id}")
+
+
+@router.get("/hierarchy", response_model=HierarchyOut)
+def get_hierarchy(store: StoreDep) -> JSONResponse:
+    """The whole manager tree."""
+    with store.read() as tx:
+        return json_ok(tx, hierarchy.read(tx), version=documents.version(tx, hierarchy.DOC))
+
+
+def _wanted_managers(body: HierarchyIn) -> dict[str, str | None]:
+    if (body.managers is None) == (body.tree is None):
+        raise ProblemError("validation", "give exactly one of 'managers' and 'tree'", "managers")
+    return body.managers if body.managers is not None else hierarchy.managers_of_tree(body.tree or {})
+
+
+@router.put("/hierarchy", status_code=204, response_class=Response)
+def put_hierarchy(store: StoreDep, body: HierarchyIn, if_match: IfMatch = None) -> Response:
+    """Replace the whole tree: users not listed have no manager."""
+    with store.write() as tx:
+        hierarchy.replace(tx, _wanted_managers(body), True, if_match)
+    return no_content(tx, tx.revision)
+
+
+@router.patch("/hierarchy", status_code=204, response_class=Response)
+def patch_hierarchy(store: StoreDep, body: HierarchyIn, if_match: IfMatch = None) -> Response:
+    """Change the managers of the users listed only."""
+    with store.write() as tx:
+        hierarchy.replace(tx, _wanted_managers(body), False, if_match)
+    return no_content(tx, tx.revision)
+
+
+@router.get("/services", response_model=dict[str, Any])
+def get_services(store: StoreDep) -> JSONResponse:
+    """The Services defaults; passwords appear only as ``password_fingerprint``."""
+    with store.read() as tx:
+        found = documents.read(tx, settings.SERVICES)
+        return json_ok(tx, found[0] if found else {}, version=found[1] if found else 0)
+
+
+@router.put("/services", status_code=204, response_class=Response)
+def put_services(store: StoreDep, body: Services, if_match: IfMatch = None) -> Response:
+    """Replace the Services defaults."""
+    with store.write() as tx:
+        settings.put_services(tx, body, if_match, partial=False)
+    return no_content(tx, tx.revision)
+
+
+@router.patch("/services", status_code=204, response_class=Response)
+def patch_services(store: StoreDep, body: Services, if_match: IfMatch = None) -> Response:
+    """Replace the top-level sections given (null removes one)."""
+    with store.write() as tx:
+        settings.put_services(tx, body, if_match, partial=True)
+    return no_content(tx, tx.revision)
+
+
+@router.get("/extranet-codes", response_model=list[ExtranetCodeOut])
+def list_codes(store: StoreDep) -> JSONResponse:
+    """Every extranet code."""
+    with store.read() as tx:
+        rows = tx.all(f"{extranet.SELECT_CODES} ORDER BY c.id")
+        return json_ok(tx, [extranet.to_wire(row) for row in rows], version=tx.revision)
+
+
+@router.post("/extranet-codes", response_model=ExtranetCodeOut, status_code=201)
+def create_code(store: StoreDep, body: ExtranetCode) -> JSONResponse:
+    """Assign a code to an advisor."""
+    with store.write() as tx:
+        code_id = extranet.create(tx, body)
+        row = extranet.get_row(tx, code_id)
+    return json_ok(tx, extranet.to_wire(row), 201, row["version"], f"{PREFIX}/extranet-codes/{code_id}")
+
+
+@router.get("/extranet-codes/{id}", response_model=ExtranetCodeOut)
+def get_code(store: StoreDep, id: IdPath) -> JSONResponse:
+    """One extranet code."""
+    with store.read() as tx:
+        row = extranet.get_row(tx, id)
+        return json_ok(tx, extranet.to_wire(row), version=row["version"])
+
+
+@router.put("/extranet-codes/{id}", status_code=204, response_class=Response)
+def put_code(store: StoreDep, id: IdPath, body: ExtranetCode, if_match: IfMatch = None) -> Response:
+    """Replace a code."""
+    with store.write() as tx:
+        extranet.replace(tx, id, body, if_match)
+    return no_content(tx, tx.revision)
+
+
+@router.delete("/extranet-codes/{id}", status_code=204, response_class=Response)
+def delete_code(store: StoreDep, id: IdPath, if_match: IfMatch = None) -> Response:
+    """Remove a code."""
+    with store.write() as tx:
+        extranet.delete(tx, id, if_match)
+    return no_content(tx)
+
+
+@router.get("/users/{id}/options", response_model=BilledOptions)
+def get_options(store: StoreDep, id: IdPath) -> JSONResponse:
+    """A user's billed options."""
+    with store.read() as tx:
+        row = users.get_row(tx, id)
+        return json_ok(tx, record_of(row)["options"] or DEFAULT_OPTIONS, version=row["version"])
+
+
+@router.put("/users/{id}/options", status_code=204, response_class=Response)
+def put_options(store: StoreDep, id: IdPath, body: BilledOptions, if_match: IfMatch = None) -> Response:
+    """Replace the options the body carries."""
+    with store.write() as tx:
+        current = record_of(users.get_row(tx, id))["options"] or {}
+        users.update(tx, id, {"options": {**current, **body.model_dump(exclude_unset=True)}}, if_match)
+    return no_content(tx, tx.revision)
+
+
+@router.get("/outbox", response_model=list[OutboxItem])
+def list_outbox(store: StoreDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> JSONResponse:
+    """The e-mails the tenant would have sent, oldest first."""
+    with store.read() as tx:
+        total = tx.scalar("SELECT count(*) FROM outbox")
+        rows = tx.all("SELECT * FROM outbox ORDER BY id LIMIT ? OFFSET ?", limit, offset)
+        return page(tx, [outbox.to_wire(row) for row in rows], total, offset)
+

@@ -1,0 +1,34 @@
+"""A new tenant: the built-in Administrateur profile, one structure and the ``admin`` user."""
+
+from __future__ import annotations
+
+from o2s_config.model import ADMIN_PROFILE
+from o2s_config.sandbox import profiles, structures, users
+from o2s_config.sandbox.store import Store
+
+ADMIN_LOGIN = "admin"
+DEFAULT_STRUCTURE = "siege"
+
+
+def seed_tenant(store: Store) -> None:
+    """Fill an empty tenant; a tenant that already has its Administrateur is left alone."""
+    with store.read() as tx:
+        if tx.scalar("SELECT count(*) FROM profiles WHERE builtin = 1"):
+            return
+    with store.write() as tx:
+        # a second process may have seeded between the two transactions: the write lock settles it
+        if tx.scalar("SELECT count(*) FROM profiles WHERE builtin = 1"):
+            return
+        profiles.seed_admin(tx)
+        structures.create(tx, {"code": DEFAULT_STRUCTURE, "nom": "Siège"})
+        users.create(
+            tx,
+            {
+                "login": ADMIN_LOGIN,
+                "last_name": "Administrateur",
+                "email": "admin@sandbox.invalid",
+                "structure": DEFAULT_STRUCTURE,
+                "profile": ADMIN_PROFILE,
+                "advisor": False,
+            },
+        )

@@ -1,0 +1,181 @@
+"""The sandbox's storage: one SQLite file (WAL), one transaction per request.
+
+Writers take the write lock first (``BEGIN IMMEDIATE``) and bump the tenant revision inside
+their transaction, so concurrent writers, even from several processes, are serialised and
+a refused or failed request leaves nothing behind (the transaction rolls back whole).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS structures (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    address TEXT,
+    created TEXT NOT NULL, updated TEXT NOT NULL, version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS profiles (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    label TEXT NOT NULL UNIQUE,
+    valid INTEGER NOT NULL,
+    builtin INTEGER NOT NULL DEFAULT 0,
+    admin INTEGER NOT NULL,
+    rights TEXT NOT NULL,
+    created TEXT NOT NULL, updated TEXT NOT NULL, version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    login TEXT NOT NULL UNIQUE,
+    email_key TEXT NOT NULL UNIQUE,
+    advisor_id TEXT UNIQUE,
+    structure_id INTEGER NOT NULL REFERENCES structures(id),
+    profile_id INTEGER REFERENCES profiles(id),
+    manager_id INTEGER REFERENCES users(id),
+    active INTEGER NOT NULL,
+    custom_admin INTEGER NOT NULL DEFAULT 0,
+    data TEXT NOT NULL,
+    created TEXT NOT NULL, updated TEXT NOT NULL, version INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS users_manager ON users(manager_id);
+CREATE INDEX IF NOT EXISTS users_structure ON users(structure_id);
+CREATE INDEX IF NOT EXISTS users_profile ON users(profile_id);
+CREATE TABLE IF NOT EXISTS user_refs (
+    referentiel TEXT NOT NULL, identifiant TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (referentiel, identifiant));
+CREATE INDEX IF NOT EXISTS user_refs_user ON user_refs(user_id);
+CREATE TABLE IF NOT EXISTS extranet_codes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    provider TEXT NOT NULL, code TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    letter TEXT,
+    version INTEGER NOT NULL,
+    UNIQUE (provider, code));
+CREATE TABLE IF NOT EXISTS documents (name TEXT PRIMARY KEY, body TEXT NOT NULL, version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL, user_id INTEGER, login TEXT, recipient TEXT NOT NULL,
+    subject TEXT NOT NULL, body TEXT NOT NULL, created TEXT NOT NULL);
+"""
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Tx:
+    """An open transaction. ``revision`` is the tenant revision this write will produce (or has read)."""
+
+    conn: sqlite3.Connection
+    revision: int
+    writing: bool
+    # set by operations that could remove the last administrator; checked before commit
+    check_lockout: bool = False
+
+    def one(self, sql: str, *params: Any) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+        return row
+
+    def all(self, sql: str, *params: Any) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def run(self, sql: str, *params: Any) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def scalar(self, sql: str, *params: Any) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+
+class Store:
+    """The SQLite file of one tenant; connections are kept per thread."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._local = threading.local()
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        conn = self._connect()
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            # BEGIN IMMEDIATE makes schema creation safe when two processes open a new file at once
+            # executescript commits first, so the write lock is taken inside the script itself
+            conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA)
+            found = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if found is not None and int(found[0]) != SCHEMA_VERSION:
+                conn.execute("ROLLBACK")
+                raise RuntimeError(f"{self.path}: schema version {found[0]}, this sandbox reads {SCHEMA_VERSION}")
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('revision', '0')")
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A read transaction: one consistent snapshot of the tenant."""
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            yield Tx(conn, int(conn.execute("SELECT value FROM meta WHERE key='revision'").fetchone()[0]), False)
+        finally:
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def write(self, checks: tuple[Callable[[Tx], None], ...] = ()) -> Iterator[Tx]:
+        """A write transaction: takes the write lock, bumps the revision, commits all or nothing.
+
+        ``checks`` are callables ``check(tx)`` run just before commit (tenant-wide invariants).
+        """
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='revision'")
+            tx = Tx(conn, int(conn.execute("SELECT value FROM meta WHERE key='revision'").fetchone()[0]), True)
+            yield tx
+            for check in checks:
+                check(tx)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their thread ends)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
