@@ -69,9 +69,8 @@ class Change:
     @property
     def deactivates(self) -> bool:
         """A user going from active to inactive (pruning deactivates, it never deletes a user)."""
-        return (
-            self.resource == "user" and self.payload.get("active") is False and self.before.get("active") is not False
-        )
+        was_active = self.action == "update" and self.before.get("active") is not False
+        return self.resource == "user" and was_active and self.payload.get("active") is False
 
     def describe(self) -> str:
         """A one-line description for progress and error reports."""
