@@ -94,9 +94,10 @@ def _services(current: Organisation) -> dict[str, Any]:
 
 def render_yaml(document: dict[str, Any]) -> str:
     """The document as YAML, keys in the order given, the schema line on top."""
-    yaml = YAML(typ="safe", pure=True)
+    yaml = YAML(typ="safe")
     yaml.default_flow_style = False
     yaml.allow_unicode = True
+    yaml.representer.sort_base_mapping_type_on_output = False  # the model's order reads best
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     return f"{SCHEMA_LINE}\n{buffer.getvalue()}"
