@@ -14,6 +14,7 @@ from o2s_config.commands.engine import COMMANDS as ENGINE_COMMANDS
 from o2s_config.commands.inspect import rights
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.errors import InvalidFileError, O2SConfigError
+from o2s_config.sandbox.commands import sandbox
 from o2s_config.schema import schema_text
 from o2s_config.validate import validate_file
 
@@ -83,3 +84,4 @@ def schema(output: Path | None) -> None:
 main.add_command(rights)
 for _command in ENGINE_COMMANDS:
     main.add_command(_command)
+main.add_command(sandbox)

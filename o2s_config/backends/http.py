@@ -76,14 +76,15 @@ class O2SClient:
         self.requests = 0  # HTTP requests sent, retries included
         self.max_attempts = max_attempts
         self._slots = asyncio.Semaphore(max(1, parallelism))
+        http: httpx.AsyncClient | None = None
         if transport is None and target.embedded:
-            transport, credentials = _embedded(target)
+            http, credentials = _embedded(target)
         if credentials is None:
             raise AuthenticationError(
                 f"no credentials for {target.text}: set O2S_TOKEN, or O2S_CLIENT_ID, O2S_CLIENT_SECRET, "
                 "O2S_USERNAME, O2S_PASSWORD and O2S_AUTH_URL"
             )
-        self._http = httpx.AsyncClient(
+        self._http = http or httpx.AsyncClient(
             base_url=target.base_url or "http://sandbox", transport=transport, timeout=TIMEOUT
         )
         self._tokens = TokenSource(credentials, self._post_form)
@@ -196,10 +197,12 @@ class O2SClient:
         raise TargetUnreachableError(f"{self.target.text}: could not create {path} (answers kept getting lost)")
 
 
-def _embedded(target: Target) -> tuple[httpx.AsyncBaseTransport, Credentials]:
-    """The in-process sandbox for ``sandbox:PATH``, created on first use, and its static token."""
-    from o2s_config.backends.embedded import embedded_app
+def _embedded(target: Target) -> tuple[httpx.AsyncClient, Credentials]:
+    """The in-process sandbox for ``sandbox:PATH`` (its database created on first use) and its static token."""
+    from o2s_config.sandbox.embedded import embedded_client
 
     assert target.database is not None
-    app, token = embedded_app(target.database)
-    return httpx.ASGITransport(app=app), Credentials(token=token)
+    target.database.parent.mkdir(parents=True, exist_ok=True)
+    http = embedded_client(target.database, timeout=TIMEOUT)
+    token = http.headers["Authorization"].removeprefix("Bearer ")
+    return http, Credentials(token=token)

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from o2s_config.sandbox import routes_ext, routes_published
-from o2s_config.sandbox.auth import Authority, Credentials
+from o2s_config.sandbox.auth import DEFAULT_TOKEN_TTL, Authority, Credentials
 from o2s_config.sandbox.faults import FaultMiddleware, Faults
 from o2s_config.sandbox.openapi_doc import document
 from o2s_config.sandbox.problems import ProblemError, field_path, problem_response
@@ -20,7 +20,6 @@ from o2s_config.sandbox.store import Store
 from o2s_config.sandbox.wire import Token
 
 TOKEN_PATH = "/auth/realms/AppUsers/protocol/openid-connect/token"
-DEFAULT_TOKEN_TTL = 300
 _HTTP_KINDS = {400: "bad-request", 401: "unauthorized", 404: "not-found", 405: "method-not-allowed"}
 
 
@@ -51,9 +50,19 @@ def create_app(
     app.include_router(routes_published.router)
     app.include_router(routes_ext.router)
     app.add_api_route(
-        TOKEN_PATH, token_endpoint, methods=["POST"], response_model=Token, tags=["auth"],
-        openapi_extra={"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {
-            "schema": {"$ref": "#/components/schemas/PasswordGrant"}}}}},
+        TOKEN_PATH,
+        token_endpoint,
+        methods=["POST"],
+        response_model=Token,
+        tags=["auth"],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/PasswordGrant"}}
+                },
+            }
+        },
     )
     _install_error_handlers(app)
     app.openapi = lambda: document(app)  # type: ignore[method-assign]
@@ -71,8 +80,10 @@ async def token_endpoint(request: Request) -> JSONResponse:
         raise ProblemError("bad-request", "the form is not UTF-8", error="invalid_request") from None
     authority: Authority = request.app.state.authority
     token = authority.grant(form)
-    return JSONResponse({"access_token": token, "token_type": "Bearer", "expires_in": authority.ttl},
-                        headers={"Cache-Control": "no-store"})
+    return JSONResponse(
+        {"access_token": token, "token_type": "Bearer", "expires_in": authority.ttl},
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -96,9 +107,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         where = field_path(loc) or None
         kind = "bad-request" if first.get("type") == "json_invalid" else "validation"
         message = "this field is required" if first.get("type") == "missing" else str(first.get("msg"))
-        return problem_response(ProblemError(kind, f"{where}: {message}" if where else message, where), request.url.path)
+        return problem_response(
+            ProblemError(kind, f"{where}: {message}" if where else message, where), request.url.path
+        )
 
     @app.exception_handler(UnicodeEncodeError)
     async def on_unencodable(request: Request, error: UnicodeEncodeError) -> JSONResponse:
-        return problem_response(ProblemError("validation", "text must be valid Unicode (no lone surrogates)"),
-                                request.url.path)
+        return problem_response(
+            ProblemError("validation", "text must be valid Unicode (no lone surrogates)"), request.url.path
+        )

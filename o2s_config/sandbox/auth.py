@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from o2s_config.sandbox.problems import ProblemError
 
 STATIC_SUBJECT = "admin"
+DEFAULT_TOKEN_TTL = 300  # seconds
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,16 @@ class Authority:
     def grant(self, form: dict[str, str]) -> str:
         """The password grant: a new token, or a ProblemError carrying the OAuth2 error code."""
         if form.get("grant_type") != "password":
-            raise ProblemError("bad-request", "only grant_type=password is supported", "grant_type",
-                               error="unsupported_grant_type")
+            raise ProblemError(
+                "bad-request", "only grant_type=password is supported", "grant_type", error="unsupported_grant_type"
+            )
         wanted = self.credentials
-        if wanted is None or not (_same(form.get("client_id"), wanted.client_id)
-                                  and _same(form.get("client_secret"), wanted.client_secret)):
-            raise ProblemError("unauthorized", "unknown client or wrong client secret", "client_id", error="invalid_client")
+        if wanted is None or not (
+            _same(form.get("client_id"), wanted.client_id) and _same(form.get("client_secret"), wanted.client_secret)
+        ):
+            raise ProblemError(
+                "unauthorized", "unknown client or wrong client secret", "client_id", error="invalid_client"
+            )
         if not (_same(form.get("username"), wanted.username) and _same(form.get("password"), wanted.password)):
             raise ProblemError("unauthorized", "wrong username or password", "username", error="invalid_grant")
         return self._sign({"sub": wanted.username, "exp": int(self.clock()) + self.ttl, "jti": secrets.token_hex(8)})
@@ -73,7 +78,8 @@ class Authority:
         claims = self._claims(token.strip())
         if claims is None:
             raise ProblemError("unauthorized", "unknown or malformed token")
-        if float(claims.get("exp", 0)) <= self.clock():
+        expiry = claims.get("exp")
+        if not isinstance(expiry, int | float) or expiry <= self.clock():
             raise ProblemError("unauthorized", "the token has expired; ask the token endpoint for a new one")
         return str(claims.get("sub"))
 

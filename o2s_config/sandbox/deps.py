@@ -8,7 +8,7 @@ from fastapi import Depends, Header, Path, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from o2s_config.sandbox.auth import Authority
-from o2s_config.sandbox.responses import DEFAULT_PAGE, MAX_PAGE
+from o2s_config.sandbox.responses import MAX_PAGE
 from o2s_config.sandbox.store import Store
 
 # SQLite integers are 64-bit: larger ids cannot exist, so they are refused before any query
@@ -22,9 +22,7 @@ def get_store(request: Request) -> Store:
     return store
 
 
-def caller(
-    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None
-) -> str:
+def caller(request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None) -> str:
     """The login the request acts for (401 Problem JSON without a valid token)."""
     authority: Authority = request.app.state.authority
     return authority.subject(request.headers.get("authorization"))

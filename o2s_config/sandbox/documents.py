@@ -25,5 +25,7 @@ def write(tx: Tx, name: str, body: Any) -> None:
     tx.run(
         "INSERT INTO documents (name, body, version) VALUES (?, ?, ?) "
         "ON CONFLICT(name) DO UPDATE SET body = excluded.body, version = excluded.version",
-        name, dumps(body), tx.revision,
+        name,
+        dumps(body),
+        tx.revision,
     )

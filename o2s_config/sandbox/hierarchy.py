@@ -42,13 +42,17 @@ def set_manager(tx: Tx, user_id: int, manager_id: int | None, field: str = "mana
             if current == user_id:
                 raise ProblemError("hierarchy", f"this would make a cycle: {_logins(tx, chain)}", field)
             current = tx.scalar("SELECT manager_id FROM users WHERE id = ?", current)
-    tx.run("UPDATE users SET manager_id = ?, updated = ?, version = ? WHERE id = ?", manager_id, now(), tx.revision, user_id)
+    tx.run(
+        "UPDATE users SET manager_id = ?, updated = ?, version = ? WHERE id = ?",
+        manager_id,
+        now(),
+        tx.revision,
+        user_id,
+    )
     documents.write(tx, DOC, {})
 
 
-def replace(
-    tx: Tx, wanted: Mapping[str, str | None], whole: bool, if_match: str | None
-) -> None:
+def replace(tx: Tx, wanted: Mapping[str, str | None], whole: bool, if_match: str | None) -> None:
     """Set the managers of the logins in ``wanted``; with ``whole``, everyone else is detached."""
     check_if_match(if_match, documents.version(tx, DOC))
     ids = {login: user_id for user_id, login in tx.all("SELECT id, login FROM users")}
@@ -68,7 +72,13 @@ def replace(
             raise ProblemError("hierarchy", f"this would make a cycle: {_logins(tx, cycle)}", "managers")
     stamp = now()
     for user_id in changed:
-        tx.run("UPDATE users SET manager_id = ?, updated = ?, version = ? WHERE id = ?", final[user_id], stamp, tx.revision, user_id)
+        tx.run(
+            "UPDATE users SET manager_id = ?, updated = ?, version = ? WHERE id = ?",
+            final[user_id],
+            stamp,
+            tx.revision,
+            user_id,
+        )
     documents.write(tx, DOC, {})
 
 
@@ -78,5 +88,5 @@ def managers_of_tree(tree: Hierarchy) -> dict[str, str | None]:
 
 
 def _logins(tx: Tx, ids: list[int]) -> str:
-    names = dict(tx.all("SELECT id, login FROM users"))
+    names: dict[int, str] = {row["id"]: row["login"] for row in tx.all("SELECT id, login FROM users")}
     return " -> ".join(str(names.get(user_id, user_id)) for user_id in ids)

@@ -17,8 +17,13 @@ from o2s_config.sandbox.wire import Problem
 PAGED = {"/utilisateurs", "/agences", "/profils", "/ext/v1/outbox"}
 # statuses any operation may answer: auth, faults, and request validation
 COMMON = (400, 401, 422, 429, 503)
-BY_METHOD = {"get": (404,), "post": (404, 409), "put": (403, 404, 409, 412), "patch": (404, 409, 412),
-             "delete": (403, 404, 409, 412)}
+BY_METHOD = {
+    "get": (404,),
+    "post": (404, 409),
+    "put": (403, 404, 409, 412),
+    "patch": (404, 409, 412),
+    "delete": (403, 404, 409, 412),
+}
 _DESCRIPTIONS = {status: title for status, title in KINDS.values()}
 _DESCRIPTIONS[422] = "Invalid request, rights or hierarchy"
 _DESCRIPTIONS[409] = "Conflict: taken value, resource in use, lockout, or support required"

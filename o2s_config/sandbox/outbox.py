@@ -12,10 +12,18 @@ ACTIVATION_SUBJECT = "Activez votre compte O2S"
 
 def record_activation(tx: Tx, user_id: int, login: str, email: str) -> None:
     """Record the activation e-mail O2S sends a user created with a login."""
-    body = f"Bonjour,\n\nvotre compte O2S « {login} » a été créé. Suivez le lien reçu pour choisir votre mot de passe.\n"
+    body = (
+        f"Bonjour,\n\nvotre compte O2S « {login} » a été créé. Suivez le lien reçu pour choisir votre mot de passe.\n"
+    )
     tx.run(
         "INSERT INTO outbox (kind, user_id, login, recipient, subject, body, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        "activation", user_id, login, email, ACTIVATION_SUBJECT, body, now(),
+        "activation",
+        user_id,
+        login,
+        email,
+        ACTIVATION_SUBJECT,
+        body,
+        now(),
     )
 
 

@@ -60,9 +60,7 @@ def problem_response(
     error: ProblemError, instance: str | None = None, headers: dict[str, str] | None = None
 ) -> JSONResponse:
     """The HTTP response carrying ``error``."""
-    return JSONResponse(
-        error.body(instance), status_code=error.status, headers=headers, media_type=PROBLEM_MEDIA_TYPE
-    )
+    return JSONResponse(error.body(instance), status_code=error.status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
 def field_path(loc: tuple[int | str, ...] | list[int | str]) -> str:

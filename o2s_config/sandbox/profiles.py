@@ -80,21 +80,33 @@ def insert(tx: Tx, label: str, valid: bool, rights: RightsMap, builtin: bool = F
     cursor = tx.run(
         "INSERT INTO profiles (label, valid, builtin, admin, rights, created, updated, version) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        label, valid, builtin, grants_admin(rights), dumps(rights), stamp, stamp, tx.revision,
+        label,
+        valid,
+        builtin,
+        grants_admin(rights),
+        dumps(rights),
+        stamp,
+        stamp,
+        tx.revision,
     )
     return int(cursor.lastrowid or 0)
 
 
 def create(tx: Tx, label: str, valid: bool, base: str, overrides: Mapping[str, Mapping[str, object]]) -> int:
-    """"Ajouter": a profile built from ``base`` and ``overrides``; its id."""
+    """ "Ajouter": a profile built from ``base`` and ``overrides``; its id."""
     return insert(tx, label, valid, effective_rights(base_rights(tx, base), overrides))
 
 
 def replace(
-    tx: Tx, profile_id: int, label: str, valid: bool, base: str,
-    overrides: Mapping[str, Mapping[str, object]], if_match: str | None,
+    tx: Tx,
+    profile_id: int,
+    label: str,
+    valid: bool,
+    base: str,
+    overrides: Mapping[str, Mapping[str, object]],
+    if_match: str | None,
 ) -> None:
-    """"Modifier": new label, validity and rights. Administrateur cannot be changed."""
+    """ "Modifier": new label, validity and rights. Administrateur cannot be changed."""
     row = get_row(tx, profile_id)
     _refuse_builtin(row, "changed")
     check_if_match(if_match, row["version"])
@@ -102,13 +114,19 @@ def replace(
     rights = effective_rights(base_rights(tx, base), overrides)
     tx.run(
         "UPDATE profiles SET label = ?, valid = ?, admin = ?, rights = ?, updated = ?, version = ? WHERE id = ?",
-        label, valid, grants_admin(rights), dumps(rights), now(), tx.revision, profile_id,
+        label,
+        valid,
+        grants_admin(rights),
+        dumps(rights),
+        now(),
+        tx.revision,
+        profile_id,
     )
     tx.check_lockout = True
 
 
 def delete(tx: Tx, profile_id: int, if_match: str | None) -> None:
-    """"Supprimer": only a profile no user has; never Administrateur."""
+    """ "Supprimer": only a profile no user has; never Administrateur."""
     row = get_row(tx, profile_id)
     _refuse_builtin(row, "deleted")
     check_if_match(if_match, row["version"])
@@ -121,7 +139,7 @@ def delete(tx: Tx, profile_id: int, if_match: str | None) -> None:
 
 
 def duplicate(tx: Tx, profile_id: int, label: str, valid: bool, if_match: str | None) -> int:
-    """"Dupliquer": a new profile with the same rights; its id."""
+    """ "Dupliquer": a new profile with the same rights; its id."""
     row = get_row(tx, profile_id)
     check_if_match(if_match, row["version"])
     return insert(tx, label, valid, json.loads(row["rights"]))

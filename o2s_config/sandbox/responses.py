@@ -14,7 +14,9 @@ MAX_PAGE = 1000
 DEFAULT_PAGE = 20
 
 
-def json_ok(tx: Tx, body: Any, status: int = 200, version: int | None = None, location: str | None = None) -> JSONResponse:
+def json_ok(
+    tx: Tx, body: Any, status: int = 200, version: int | None = None, location: str | None = None
+) -> JSONResponse:
     """A JSON answer carrying the tenant revision, and the resource's ETag when ``version`` is given."""
     headers = {"X-Tenant-Revision": str(tx.revision)}
     if version is not None:
@@ -36,6 +38,10 @@ def page(tx: Tx, items: list[Any], total: int, offset: int) -> JSONResponse:
     """One page of a list: 200 when it reaches the end of the list, 206 when more items follow."""
     complete = offset + len(items) >= total
     span = f"items {offset}-{offset + len(items) - 1}/{total}" if items else f"items */{total}"
-    headers = {"X-Tenant-Revision": str(tx.revision), "X-Total-Count": str(total), "Content-Range": span,
-               "ETag": etag(tx.revision)}
+    headers = {
+        "X-Tenant-Revision": str(tx.revision),
+        "X-Total-Count": str(total),
+        "Content-Range": span,
+        "ETag": etag(tx.revision),
+    }
     return JSONResponse(items, status_code=200 if complete else 206, headers=headers)

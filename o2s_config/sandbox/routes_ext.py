@@ -16,7 +16,15 @@ from o2s_config.sandbox.rules import check_admin_left
 from o2s_config.sandbox.store import SCHEMA_VERSION
 from o2s_config.sandbox.user_shape import DEFAULT_OPTIONS, record_of
 from o2s_config.sandbox.wire import (
-    Capabilities, DuplicateIn, ExtranetCodeOut, HierarchyIn, HierarchyOut, OutboxItem, ProfileIn, ProfileOut, Revision,
+    Capabilities,
+    DuplicateIn,
+    ExtranetCodeOut,
+    HierarchyIn,
+    HierarchyOut,
+    OutboxItem,
+    ProfileIn,
+    ProfileOut,
+    Revision,
 )
 
 PREFIX = "/ext/v1"
@@ -32,8 +40,19 @@ CAPABILITIES: dict[str, Any] = {
     "user_extension_field": "ext",
     "secret_fingerprint": "hmac-sha256",
     "resources": {
-        **{name: _RW for name in ("establishment", "structure", "profile", "user", "hierarchy", "services",
-                                  "extranet_code", "billed_options")},
+        **{
+            name: _RW
+            for name in (
+                "establishment",
+                "structure",
+                "profile",
+                "user",
+                "hierarchy",
+                "services",
+                "extranet_code",
+                "billed_options",
+            )
+        },
         "custodian_contact": {"read": False, "write": False},
         "outbox": {"read": True, "write": False},
     },
@@ -82,7 +101,7 @@ def list_profiles(store: StoreDep) -> JSONResponse:
 
 @router.post("/profiles", response_model=ProfileOut, status_code=201)
 def create_profile(store: StoreDep, body: ProfileIn) -> JSONResponse:
-    """"Ajouter": a profile from a base and overrides."""
+    """ "Ajouter": a profile from a base and overrides."""
     with store.write() as tx:
         profile_id = profiles.create(tx, body.label, body.valid, body.from_, body.rights)
         row = profiles.get_row(tx, profile_id)
@@ -99,7 +118,7 @@ def get_profile(store: StoreDep, id: IdPath) -> JSONResponse:
 
 @router.put("/profiles/{id}", status_code=204, response_class=Response)
 def put_profile(store: StoreDep, id: IdPath, body: ProfileIn, if_match: IfMatch = None) -> Response:
-    """"Modifier": label, validity and rights."""
+    """ "Modifier": label, validity and rights."""
     with store.write(WRITE_CHECKS) as tx:
         profiles.replace(tx, id, body.label, body.valid, body.from_, body.rights, if_match)
     return no_content(tx, tx.revision)
@@ -107,7 +126,7 @@ def put_profile(store: StoreDep, id: IdPath, body: ProfileIn, if_match: IfMatch 
 
 @router.delete("/profiles/{id}", status_code=204, response_class=Response)
 def delete_profile(store: StoreDep, id: IdPath, if_match: IfMatch = None) -> Response:
-    """"Supprimer": a profile no user has."""
+    """ "Supprimer": a profile no user has."""
     with store.write() as tx:
         profiles.delete(tx, id, if_match)
     return no_content(tx)
@@ -115,7 +134,7 @@ def delete_profile(store: StoreDep, id: IdPath, if_match: IfMatch = None) -> Res
 
 @router.post("/profiles/{id}/duplicate", response_model=ProfileOut, status_code=201)
 def duplicate_profile(store: StoreDep, id: IdPath, body: DuplicateIn, if_match: IfMatch = None) -> JSONResponse:
-    """"Dupliquer": a copy under a new label."""
+    """ "Dupliquer": a copy under a new label."""
     with store.write() as tx:
         copy_id = profiles.duplicate(tx, id, body.label, body.valid, if_match)
         row = profiles.get_row(tx, copy_id)
@@ -240,4 +259,3 @@ def list_outbox(store: StoreDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
         total = tx.scalar("SELECT count(*) FROM outbox")
         rows = tx.all("SELECT * FROM outbox ORDER BY id LIMIT ? OFFSET ?", limit, offset)
         return page(tx, [outbox.to_wire(row) for row in rows], total, offset)
-

@@ -23,8 +23,10 @@ router = APIRouter(dependencies=[Depends(caller)])
 WRITE_CHECKS = (check_admin_left,)
 
 
-def _user_filters(refext: str | None, manager: int | None, agence: int | None, profile: int | None) -> tuple[str, list[Any]]:
-    joins, where, params = "", [], []
+def _user_filters(
+    refext: str | None, manager: int | None, agence: int | None, profile: int | None
+) -> tuple[str, list[Any]]:
+    joins, where, params = "", list[str](), list[Any]()
     if refext is not None:
         referentiel, sep, identifiant = refext.partition(":")
         if not sep:
@@ -41,8 +43,13 @@ def _user_filters(refext: str | None, manager: int | None, agence: int | None, p
 
 @router.get("/utilisateurs", response_model=list[Utilisateur], tags=["utilisateurs"])
 def list_users(
-    store: StoreDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0, refext: str | None = None,
-    responsableId: IdQuery = None, agenceId: IdQuery = None, profilId: IdQuery = None,
+    store: StoreDep,
+    limit: Limit = DEFAULT_PAGE,
+    offset: Offset = 0,
+    refext: str | None = None,
+    responsableId: IdQuery = None,
+    agenceId: IdQuery = None,
+    profilId: IdQuery = None,
 ) -> JSONResponse:
     """Users, by id, one page at a time (200 when the page ends the list, 206 when more follow)."""
     tail, params = _user_filters(refext, responsableId, agenceId, profilId)

@@ -19,7 +19,8 @@ def check_overrides(overrides: Mapping[str, Mapping[str, object]], prefix: str =
         if tab not in catalog.tabs:
             hint = catalog.suggest_tab(tab)
             raise ProblemError(
-                "rights", f"unknown rights tab '{tab}'" + (f" (did you mean '{hint}'?)" if hint else ""),
+                "rights",
+                f"unknown rights tab '{tab}'" + (f" (did you mean '{hint}'?)" if hint else ""),
                 f"{prefix}.{tab}",
             )
         for right_id, value in values.items():
@@ -29,10 +30,14 @@ def check_overrides(overrides: Mapping[str, Mapping[str, object]], prefix: str =
                 raise ProblemError("rights", f"unknown right '{tab}.{right_id}'", where)
             if not right.accepts(value):
                 expected = "true or false" if right.kind == "flag" else ", ".join(right.choices)
-                raise ProblemError("rights", f"'{right.label}' ({tab}.{right_id}) takes {expected}, not {value!r}", where)
+                raise ProblemError(
+                    "rights", f"'{right.label}' ({tab}.{right_id}) takes {expected}, not {value!r}", where
+                )
 
 
-def effective_rights(base: RightsMap, overrides: Mapping[str, Mapping[str, object]], prefix: str = "rights") -> RightsMap:
+def effective_rights(
+    base: RightsMap, overrides: Mapping[str, Mapping[str, object]], prefix: str = "rights"
+) -> RightsMap:
     """The full rights a screen would save: overrides checked, laid over ``base``, constraints enforced.
 
     ``forced_off`` constraints untick their right (as the screen does); a ``requires_any``

@@ -59,7 +59,12 @@ def create(tx: Tx, fields: dict[str, Any]) -> int:
     address = dumps(structure.address.model_dump()) if structure.address else None
     cursor = tx.run(
         "INSERT INTO structures (code, name, address, created, updated, version) VALUES (?, ?, ?, ?, ?, ?)",
-        code, structure.name, address, stamp, stamp, tx.revision,
+        code,
+        structure.name,
+        address,
+        stamp,
+        stamp,
+        tx.revision,
     )
     return int(cursor.lastrowid or 0)
 
@@ -74,7 +79,12 @@ def update(tx: Tx, structure_id: int, fields: dict[str, Any], if_match: str | No
     address = dumps(structure.address.model_dump()) if structure.address else None
     tx.run(
         "UPDATE structures SET code = ?, name = ?, address = ?, updated = ?, version = ? WHERE id = ?",
-        code, structure.name, address, now(), tx.revision, structure_id,
+        code,
+        structure.name,
+        address,
+        now(),
+        tx.revision,
+        structure_id,
     )
 
 
@@ -84,9 +94,7 @@ def delete(tx: Tx, structure_id: int, if_match: str | None) -> None:
     check_if_match(if_match, row["version"])
     members = tx.scalar("SELECT count(*) FROM users WHERE structure_id = ?", structure_id)
     if members:
-        raise ProblemError(
-            "in-use", f"structure '{row['code']}' still has {members} user(s); move them first", "id"
-        )
+        raise ProblemError("in-use", f"structure '{row['code']}' still has {members} user(s); move them first", "id")
     tx.run("DELETE FROM structures WHERE id = ?", structure_id)
 
 

@@ -19,9 +19,22 @@ MODEL_FIELDS: tuple[str, ...] = tuple(name for name in User.model_fields if name
 
 # fields kept in the JSON ``data`` column (the others have their own columns)
 DATA_FIELDS: tuple[str, ...] = (
-    "title", "title_other", "first_name", "last_name", "sender_name", "email",
-    "exclude_from_harvest_emails", "advisor", "commission_status", "moneypitch_grant",
-    "moneypitch_limit", "esignature", "options", "ref_externes", "telephones", "adresse",
+    "title",
+    "title_other",
+    "first_name",
+    "last_name",
+    "sender_name",
+    "email",
+    "exclude_from_harvest_emails",
+    "advisor",
+    "commission_status",
+    "moneypitch_grant",
+    "moneypitch_limit",
+    "esignature",
+    "options",
+    "ref_externes",
+    "telephones",
+    "adresse",
 )
 
 DEFAULT_OPTIONS: dict[str, Any] = {"o2s_access": True, "patritheque": False, "elearning": [], "moneypitch": False}

@@ -79,7 +79,7 @@ def _personal(body: UtilisateurIn) -> dict[str, Any]:
     contact = personal.moyensContact
     if contact is not None:
         if "emails" in contact.model_fields_set:
-            out["email"] = (contact.emails or [None])[0]
+            out["email"] = contact.emails[0] if contact.emails else None
         if "telephones" in contact.model_fields_set:
             out["telephones"] = contact.telephones or []
         if "adresse" in contact.model_fields_set:
@@ -122,11 +122,15 @@ def _check_unique(tx: Tx, record: dict[str, Any], own_id: int | None) -> None:
             )
     for ref in record["ref_externes"]:
         holder_id = tx.scalar(
-            "SELECT user_id FROM user_refs WHERE referentiel = ? AND identifiant = ?", ref["referentiel"], ref["identifiant"]
+            "SELECT user_id FROM user_refs WHERE referentiel = ? AND identifiant = ?",
+            ref["referentiel"],
+            ref["identifiant"],
         )
         if holder_id is not None and holder_id != own_id:
             raise ProblemError(
-                "conflict", f"reference {ref['referentiel']}:{ref['identifiant']} belongs to user id {holder_id}", "refExternes"
+                "conflict",
+                f"reference {ref['referentiel']}:{ref['identifiant']} belongs to user id {holder_id}",
+                "refExternes",
             )
 
 
@@ -145,9 +149,14 @@ def _columns(tx: Tx, record: dict[str, Any], custom_rights: Any) -> tuple[Any, .
     """login, email_key, advisor_id, structure_id, profile_id, active, custom_admin, data."""
     profile_id = profiles.id_by_label(tx, record["profile"]) if record["profile"] is not None else None
     return (
-        record["login"], record["email"].lower(), record["advisor_id"],
-        structures.id_by_code(tx, record["structure"]), profile_id, record["active"],
-        custom_rights is not None and grants_admin(custom_rights), data_of(record, custom_rights),
+        record["login"],
+        record["email"].lower(),
+        record["advisor_id"],
+        structures.id_by_code(tx, record["structure"]),
+        profile_id,
+        record["active"],
+        custom_rights is not None and grants_admin(custom_rights),
+        data_of(record, custom_rights),
     )
 
 
@@ -167,7 +176,10 @@ def create(tx: Tx, changes: dict[str, Any]) -> int:
     cursor = tx.run(
         "INSERT INTO users (login, email_key, advisor_id, structure_id, profile_id, active, custom_admin, data, "
         "created, updated, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        *_columns(tx, record, custom), stamp, stamp, tx.revision,
+        *_columns(tx, record, custom),
+        stamp,
+        stamp,
+        tx.revision,
     )
     user_id = int(cursor.lastrowid or 0)
     _save_refs(tx, user_id, record["ref_externes"])
@@ -188,7 +200,10 @@ def update(tx: Tx, user_id: int, changes: dict[str, Any], if_match: str | None) 
     tx.run(
         "UPDATE users SET login = ?, email_key = ?, advisor_id = ?, structure_id = ?, profile_id = ?, active = ?, "
         "custom_admin = ?, data = ?, updated = ?, version = ? WHERE id = ?",
-        *_columns(tx, record, custom), now(), tx.revision, user_id,
+        *_columns(tx, record, custom),
+        now(),
+        tx.revision,
+        user_id,
     )
     if "ref_externes" in changes:
         _save_refs(tx, user_id, record["ref_externes"])

@@ -7,7 +7,7 @@ classes (Establishment, Services, ExtranetCode, BilledOptions, RightsSet) as bod
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -33,7 +33,7 @@ class Exact(BaseModel):
 
 def _all_optional(model: type[BaseModel]) -> dict[str, Any]:
     return {
-        name: (info.annotation | None, Field(default=None, description=info.description))
+        name: (Optional[info.annotation], Field(default=None, description=info.description))  # noqa: UP045
         for name, info in model.model_fields.items()
         if name != "renamed_from"
     }
