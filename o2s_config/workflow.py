@@ -16,6 +16,7 @@ from o2s_config.backends.tenant import TenantState, read_tenant, settle_secrets
 from o2s_config.backends.writes import execute
 from o2s_config.catalog import Catalog
 from o2s_config.errors import StalePlanError
+from o2s_config.export import export_text
 from o2s_config.model import Organisation
 from o2s_config.plan import MANUAL_PATHS, Plan, build_plan
 from o2s_config.validate import ValidatedOrganisation
@@ -78,6 +79,12 @@ async def plan_file(client: O2SClient, validated: ValidatedOrganisation, catalog
     plan.warnings += notes
     plan.source = {"file": str(validated.loaded.path), "sha256": file_digest(validated.loaded.files)}
     return Planned(plan, state)
+
+
+async def export_tenant(client: O2SClient, catalog: Catalog) -> str:
+    """The target's organisation as a file; stored passwords become ``${env:...}`` references."""
+    state = await read_tenant(client)
+    return export_text(settle_secrets(state, None), catalog)
 
 
 def file_digest(files: list[Path]) -> str:

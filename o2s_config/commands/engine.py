@@ -19,13 +19,12 @@ from o2s_config.backends.target import resolve_target
 from o2s_config.catalog import load_catalog
 from o2s_config.commands.progress import progress_listener
 from o2s_config.errors import ApplyError, UnsafePlanError
-from o2s_config.export import export_text
 from o2s_config.plan import Plan
 from o2s_config.render.json import render_json
 from o2s_config.render.markdown import render_markdown
 from o2s_config.render.text import render_text
 from o2s_config.validate import validate_file
-from o2s_config.workflow import apply_planned, check_saved, plan_file
+from o2s_config.workflow import apply_planned, check_saved, export_tenant, plan_file
 
 T = TypeVar("T")
 DEFAULT_FILE = "organisation.yaml"
@@ -167,13 +166,7 @@ def _report(report: ApplyReport | None, secrets: set[str]) -> None:
 @click.option("-o", "--output", type=FILE, help="Write to FILE instead of stdout.")
 def export(target: str | None, output: Path | None) -> None:
     """Write the target's organisation as a file (passwords as ${env:...} references)."""
-    from o2s_config.backends.tenant import read_tenant
-
-    async def work(client: O2SClient) -> str:
-        state = await read_tenant(client)
-        return export_text(state.organisation, load_catalog())
-
-    text = _run(target, 8, work)
+    text = _run(target, 8, lambda client: export_tenant(client, load_catalog()))
     if output is None:
         click.echo(text, nl=False)
     else:
