@@ -20,8 +20,8 @@ def plain(value: Any) -> Any:
     """``value`` as plain data: models become dicts without their unset (None) fields, secrets are revealed."""
     if isinstance(value, BaseModel):
         return {
-            name: plain(getattr(value, name))
-            for name in type(value).model_fields
+            info.alias or name: plain(getattr(value, name))
+            for name, info in type(value).model_fields.items()
             if getattr(value, name) is not None and name not in _NOT_STATE
         }
     if isinstance(value, SecretStr):

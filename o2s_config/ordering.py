@@ -51,13 +51,20 @@ def _user_needs_its_structure_and_profile(ix: _Index) -> Iterator[Edge]:
                 yield user.id, needed.id
 
 
+def _target(user: Change, resource: str) -> object:
+    """The structure or profile a user change gives him (a one-off profile takes his profile away)."""
+    if resource == "profile" and "custom_profile" in user.payload:
+        return None
+    return user.payload.get(resource, user.before.get(resource))
+
+
 def _users_leave_before_deletion(ix: _Index) -> Iterator[Edge]:
     """A structure or profile is deleted only once its users have moved off it."""
     for user in ix.users:
         for resource in ("structure", "profile"):
             old = user.before.get(resource)
             gone = ix.get(resource, old)
-            if gone and gone.action == "delete" and user.payload.get(resource, old) != old:
+            if gone and gone.action == "delete" and _target(user, resource) != old:
                 yield gone.id, user.id
 
 
@@ -66,7 +73,7 @@ def _users_leave_before_admin_loss(ix: _Index) -> Iterator[Edge]:
     for user in ix.users:
         old = user.before.get("profile")
         profile = ix.get("profile", old)
-        moves_off = user.payload.get("profile", old) != old
+        moves_off = _target(user, "profile") != old
         if profile and profile.action == "update" and moves_off and _removes_admin(profile):
             yield profile.id, user.id
 

@@ -6,6 +6,7 @@ Each function takes an open client and returns data; printing and prompting are 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,23 +63,25 @@ def readable_part(desired: Organisation, state: TenantState) -> tuple[Organisati
     return desired, notes
 
 
-async def plan_file(client: O2SClient, validated: ValidatedOrganisation, catalog: Catalog, target: str) -> Planned:
-    """Read the tenant and plan the file against it."""
+async def plan_organisation(
+    client: O2SClient, desired: Organisation, catalog: Catalog, target: str, secrets: Iterable[str] = ()
+) -> Planned:
+    """Read the tenant and plan ``desired`` against it."""
     state = await read_tenant(client)
-    desired, notes = readable_part(validated.organisation, state)
+    desired, notes = readable_part(desired, state)
     current = settle_secrets(state, desired)
     plan = build_plan(
-        desired,
-        current,
-        catalog,
-        target,
-        identity=state.identity,
-        secrets=validated.loaded.secrets,
-        writable=state.writable,
+        desired, current, catalog, target, identity=state.identity, secrets=secrets, writable=state.writable
     )
     plan.warnings += notes
-    plan.source = {"file": str(validated.loaded.path), "sha256": file_digest(validated.loaded.files)}
     return Planned(plan, state)
+
+
+async def plan_file(client: O2SClient, validated: ValidatedOrganisation, catalog: Catalog, target: str) -> Planned:
+    """Read the tenant and plan the validated file against it (the plan records which file)."""
+    planned = await plan_organisation(client, validated.organisation, catalog, target, validated.loaded.secrets)
+    planned.plan.source = {"file": str(validated.loaded.path), "sha256": file_digest(validated.loaded.files)}
+    return planned
 
 
 async def export_tenant(client: O2SClient, catalog: Catalog) -> str:
