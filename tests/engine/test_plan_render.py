@@ -85,10 +85,11 @@ def test_text_shows_french_labels_next_to_ids() -> None:
     current = {"profiles": {"Conseiller": CONSEILLER}}
     rights = {"administration": {"module_access": False}, "agenda": {"view_calendars": "own"}}
     text = render_text(a_plan({"profiles": {"Conseiller": {"from": "all", "rights": rights}}}, current), CATALOG)
-    assert (
-        'rights.agenda.view_calendars « Voir les agendas… »: "group" (Voir mon agenda et ceux des utilisateurs de mon groupe) -> "own" (Voir uniquement mon agenda)'
-        in text
+    expected = (
+        'rights.agenda.view_calendars « Voir les agendas… »: "group" '
+        '(Voir mon agenda et ceux des utilisateurs de mon groupe) -> "own" (Voir uniquement mon agenda)'
     )
+    assert expected in text
 
 
 def test_colour_only_when_asked() -> None:
