@@ -124,6 +124,9 @@ def warnings(changes: list[Change], found: DiffResult, catalog: Catalog) -> list
     for change in changes:
         if change.resource == "user" and change.action == "create":
             notes.append(f"user {change.key}: an activation e-mail will be sent to {change.payload.get('email')}")
+        if change.resource == "establishment" and change.action == "update":
+            if any(f.path == "general.name" and f.before for f in change.fields):
+                notes.append("establishment: changing the raison sociale (general.name) requires O2S support")
         granted = _sensitive_granted(change, catalog)
         if granted:
             listed = ", ".join(f"« {label} »" for label in granted)

@@ -28,7 +28,8 @@ from o2s_config.errors import (
 )
 
 PAGE_SIZE = 1000  # the largest page O2S's lists accept: 10,000 users are read in 10 requests
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 8  # for answers that ask to come back later (429, 503)
+TRANSPORT_ATTEMPTS = 5  # for a target that does not answer: about 2 s of backoff, then a clear error
 MAX_PAUSE = 10.0  # seconds: the longest wait between two attempts
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
@@ -140,7 +141,7 @@ class O2SClient:
         return response
 
     async def _give_up_or_wait(self, attempt: int, retry_after: str | None, error: Exception) -> None:
-        if attempt >= self.max_attempts:
+        if attempt >= min(self.max_attempts, TRANSPORT_ATTEMPTS):
             raise TargetUnreachableError(f"{self.target.text} did not answer ({type(error).__name__})") from error
         await self._pause(attempt, retry_after)
 
