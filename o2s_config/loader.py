@@ -43,12 +43,24 @@ def display_name(path: Path) -> str:
 
 def load_file(path: Path | str, env: dict[str, str] | None = None, limits: Limits | None = None) -> LoadedFile:
     """Load ``path`` and the files it extends; raise InvalidFileError with every error found."""
-    environment = dict(os.environ) if env is None else env
-    errors: list[Diagnostic] = []
-    loaded = _load(Path(path), environment, limits or Limits(), (), errors)
+    loaded, errors = load_collecting(path, env, limits)
     if errors or loaded is None:
         raise InvalidFileError(errors)
     return loaded
+
+
+def load_collecting(
+    path: Path | str, env: dict[str, str] | None = None, limits: Limits | None = None
+) -> tuple[LoadedFile | None, list[Diagnostic]]:
+    """Load as far as possible: the document (None when nothing usable was read) and the errors found.
+
+    Errors that leave the document usable (a duplicate key, an unset variable) come back with
+    it, so that validation can go on and report everything else in the same run.
+    """
+    environment = dict(os.environ) if env is None else env
+    errors: list[Diagnostic] = []
+    loaded = _load(Path(path), environment, limits or Limits(), (), errors)
+    return loaded, errors
 
 
 def _load(
@@ -69,7 +81,7 @@ def _load(
         return None
     data = composed.data
     if not isinstance(data, PosDict):
-        loc = data.loc() if isinstance(data, PosList) else Loc(name, 1, 1)
+        loc = data.loc() if isinstance(data, PosList) else (composed.root or Loc(name, 1, 1))
         errors.append(_at(loc, "the top level must be a mapping (version: 1, establishment: ..., users: ...)"))
         return None
     loaded = LoadedFile(path=path, data=data, secrets=set(composed.secrets), files=[path])

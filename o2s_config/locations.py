@@ -103,12 +103,22 @@ def _message(error: Any, path: DocPath, model: type[BaseModel]) -> str:
     return f"{dotted(path)}: {text[:1].lower()}{text[1:]}"
 
 
+def _node(data: Any, path: DocPath) -> Any:
+    node = data
+    for step in path:
+        node = node[step]
+    return node
+
+
 def diagnostics_from_validation(exc: ValidationError, data: Any, model: type[BaseModel]) -> list[Diagnostic]:
     """One diagnostic per distinct place, the alternatives of a union joined with 'or'."""
     grouped: dict[tuple[Loc, str], list[str]] = {}
     for error in exc.errors(include_url=False, include_input=False):
         path = document_path(data, tuple(error["loc"]), error["type"])
-        on_key = error["type"] == "extra_forbidden"
+        # a rule on a whole entry (a model validator) points at the entry's key, not at its first field
+        on_key = error["type"] == "extra_forbidden" or (
+            error["type"] == "value_error" and bool(path) and isinstance(_node(data, path), PosDict)
+        )
         loc = locate(
             data,
             path if error["type"] != "missing" else path[:-1],

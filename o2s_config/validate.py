@@ -6,7 +6,7 @@ entries were valid, so one run reports everything that is wrong.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from o2s_config.checks import ALL, CheckContext
 from o2s_config.checks.context import known_keys
 from o2s_config.diagnostics import Diagnostic, Severity, sort_diagnostics
 from o2s_config.errors import InvalidFileError
-from o2s_config.loader import LoadedFile, load_file
+from o2s_config.loader import LoadedFile, load_collecting
 from o2s_config.locations import diagnostics_from_validation
 from o2s_config.model import Organisation
 from o2s_config.positioned import PosDict
@@ -35,11 +35,20 @@ class ValidatedOrganisation:
 
 def validate_file(path: Path | str, env: dict[str, str] | None = None) -> ValidatedOrganisation:
     """Load and validate ``path``; raise InvalidFileError listing every error found."""
-    return validate_loaded(load_file(path, env))
+    loaded, load_errors = load_collecting(path, env)
+    if loaded is None:
+        raise InvalidFileError(load_errors)
+    return validate_loaded(loaded, load_errors=load_errors)
 
 
-def validate_loaded(loaded: LoadedFile, catalog: Catalog | None = None) -> ValidatedOrganisation:
-    """Validate an already loaded document (see ``validate_file``)."""
+def validate_loaded(
+    loaded: LoadedFile, catalog: Catalog | None = None, load_errors: list[Diagnostic] | None = None
+) -> ValidatedOrganisation:
+    """Validate an already loaded document (see ``validate_file``).
+
+    ``load_errors`` are the loader's errors on a usable document; at a place the loader
+    already reported (an unset variable, say), later stages add nothing.
+    """
     catalog = catalog or load_catalog()
     organisation, diagnostics = _model(loaded.data)
     ctx = None
@@ -47,7 +56,9 @@ def validate_loaded(loaded: LoadedFile, catalog: Catalog | None = None) -> Valid
         ctx = CheckContext(organisation, loaded.data, loaded.base_dir, catalog, known_keys(loaded.data))
         for check in ALL:
             diagnostics.extend(check(ctx))
-    diagnostics = sort_diagnostics(diagnostics)
+    reported = {(d.file, d.line, d.column) for d in load_errors or []}
+    diagnostics = [d for d in diagnostics if (d.file, d.line, d.column) not in reported]
+    diagnostics = [_masked(d, loaded.secrets) for d in sort_diagnostics([*(load_errors or []), *diagnostics])]
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors or organisation is None or ctx is None:
         raise InvalidFileError(diagnostics)
@@ -55,40 +66,51 @@ def validate_loaded(loaded: LoadedFile, catalog: Catalog | None = None) -> Valid
     return ValidatedOrganisation(organisation, loaded, ctx.rights, warnings)
 
 
+def _masked(diagnostic: Diagnostic, secrets: set[str]) -> Diagnostic:
+    """The diagnostic without any value that came from ${env:VAR} (a message may quote a bad value)."""
+    message = diagnostic.message
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            message = message.replace(secret, "***")
+    return diagnostic if message == diagnostic.message else replace(diagnostic, message=message)
+
+
 def _model(data: PosDict) -> tuple[Organisation | None, list[Diagnostic]]:
-    """The model of the file; when parts are invalid, the model of the valid parts."""
+    """The model of the file; when parts are invalid, the model of the valid parts.
+
+    Invalid parts are dropped as narrowly as possible (a user, a Services sub-section) and
+    only then wider (the section), so the semantic checks still see most of the file.
+    """
     try:
         return Organisation.model_validate(data), []
     except ValidationError as exc:
         diagnostics = diagnostics_from_validation(exc, data, Organisation)
         invalid = [tuple(e["loc"]) for e in exc.errors()]
-    salvaged = _without(data, invalid)
-    try:
-        return Organisation.model_validate(salvaged), diagnostics
-    except ValidationError:
-        return None, diagnostics
+    salvaged: dict[str, Any] = dict(data)
+    for depth in (2, 1):
+        salvaged = _without(salvaged, invalid, depth)
+        try:
+            return Organisation.model_validate(salvaged), diagnostics
+        except ValidationError as again:
+            invalid = [tuple(e["loc"]) for e in again.errors()]
+    return None, diagnostics
 
 
-def _without(data: PosDict, invalid: list[tuple[Any, ...]]) -> dict[str, Any]:
-    """``data`` minus each invalid collection entry (or section, when the error is not in an entry)."""
-    entries: dict[str, set[str]] = {}
-    sections: set[str] = set()
+def _without(data: dict[str, Any], invalid: list[tuple[Any, ...]], depth: int) -> dict[str, Any]:
+    """``data`` minus what holds each invalid place: its entry (``depth`` 2) or its section (1)."""
+    drop: dict[str, set[str]] = {}
     for loc in invalid:
         section = loc[0] if loc else None
-        if not isinstance(section, str):
+        if not isinstance(section, str) or section == "version":
             continue
         value = data.get(section)
-        if (
-            section in ("structures", "profiles", "users")
-            and isinstance(value, dict)
-            and len(loc) > 1
-            and loc[1] in value
-        ):
-            entries.setdefault(section, set()).add(str(loc[1]))
-        elif section != "version":
-            sections.add(section)
-    cleaned: dict[str, Any] = {k: v for k, v in data.items() if k not in sections}
-    for section, bad in entries.items():
-        if section in cleaned:
-            cleaned[section] = {k: v for k, v in data[section].items() if k not in bad}
+        if depth == 2 and isinstance(value, dict) and len(loc) > 1 and loc[1] in value:
+            drop.setdefault(section, set()).add(str(loc[1]))
+        else:
+            drop[section] = set()  # the whole section
+    cleaned: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in drop and not drop[key]:
+            continue
+        cleaned[key] = {k: v for k, v in value.items() if k not in drop[key]} if key in drop else value
     return cleaned

@@ -4,8 +4,10 @@ Built on the C event parser of ``ruamel.yaml.clib`` (the same libyaml that ruame
 C-backed safe loader uses) and a small iterative composer: about ten times faster than
 ruamel's Python constructor, and every key, value and item keeps its line and column.
 
-Scalars follow the YAML 1.2 core schema (``yes``/``no`` stay strings). Mapping keys are
-always kept as the text written, so a login ``007`` stays ``"007"``.
+Scalars follow the YAML 1.2 core schema (``yes``/``no`` stay strings), with one exception
+for this domain: a number written with a leading zero (postal code ``01000``, SIREN
+``012345678``) stays text, since reading it as 1000 would silently lose a digit. Mapping
+keys are always kept as the text written, so a login ``007`` stays ``"007"``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from o2s_config.positioned import Loc, PosDict, PosList, SecretText
 
 ENV_REF = re.compile(r"\$(\$?)\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 _INT = re.compile(r"^[-+]?[0-9]+$")
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9]+$")
 _OCT = re.compile(r"^0o[0-7]+$")
 _HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
@@ -58,6 +61,7 @@ class Composed:
     errors: list[Diagnostic] = field(default_factory=list)
     secrets: set[str] = field(default_factory=set)
     empty: bool = False
+    root: Loc | None = None  # where the top-level node starts
 
 
 class _Frame:
@@ -84,6 +88,7 @@ class _Composer:
         self.secrets: set[str] = set()
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.alias_nodes = 0
+        self.root_mark: Any = None
 
     def error(self, mark: Any, message: str) -> Diagnostic:
         d = Diagnostic(self.file, mark.line + 1, mark.column + 1, message)
@@ -110,6 +115,10 @@ class _Composer:
             return Diagnostic(self.file, line, column, "tab character: YAML indentation must use spaces")
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
+        start = exc.context_mark
+        if exc.context and start is not None and (start.line + 1, start.column + 1) != (line, column):
+            # an unclosed bracket or quote is found far below where it was opened: say where
+            context = f" ({exc.context} started at line {start.line + 1}, column {start.column + 1})"
         return Diagnostic(self.file, line, column, f"YAML syntax error: {problem}{context}")
 
     def _documents(self, parser: CParser) -> Composed:
@@ -123,13 +132,15 @@ class _Composer:
         extra = get()
         if type(extra) is ev.DocumentStartEvent:
             raise self.abort(extra.start_mark, "only one YAML document is allowed per file")
-        return Composed(root, self.errors, self.secrets, empty=root is None)
+        where = loc_of(self.root_mark, self.file) if self.root_mark is not None else None
+        return Composed(root, self.errors, self.secrets, empty=root is None, root=where)
 
     def _node(self, parser: CParser) -> Any:
         """Compose one node (the document root) without recursion."""
         get = parser.get_event
         stack: list[_Frame] = []
         max_depth = self.limits.max_depth
+        self.root_mark = parser.peek_event().start_mark
         while True:
             event = get()
             kind = type(event)
@@ -231,6 +242,8 @@ class _Composer:
             if text in _FALSE:
                 return False
         elif first in "0123456789+-.":
+            if _LEADING_ZERO.match(text):
+                return self._string(event, text)
             if _INT.match(text):
                 return int(text)
             if _FLOAT.match(text):
@@ -268,10 +281,10 @@ class _Composer:
             if match.group(1):  # "$${env:X}" is the escape for a literal "${env:X}"
                 return match.group(0)[1:]
             name = match.group(2)
+            secret = True  # meant to come from the environment, set or not
             if name not in self.env:
                 missing.append(name)
                 return ""
-            secret = True
             self.secrets.add(self.env[name])
             return self.env[name]
 

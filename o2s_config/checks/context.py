@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,12 @@ class CheckContext:
             except (KeyError, IndexError, TypeError):
                 return None
         return node
+
+
+def closest(name: str, candidates: set[str]) -> str:
+    """`` (did you mean 'x'?)`` for the nearest candidate, or nothing."""
+    hits = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{hits[0]}'?)" if hits else ""
 
 
 def known_keys(data: PosDict) -> dict[str, set[str]]:

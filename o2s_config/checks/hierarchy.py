@@ -14,8 +14,15 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     if not tree:
         return
     places: dict[str, DocPath] = {}
-    entries: list[tuple[str, DocPath, bool]] = [(root, (root,), True) for root in tree]
-    entries += [(login, path, False) for _, login, path in edges(tree)]
+    # paths from the document root, so that messages point into the 'hierarchy' section; in file
+    # order (each manager, then those below him), so that "first at line N" is the earlier place
+    below: dict[object, list[tuple[str, DocPath, bool]]] = {}
+    for _, login, path in edges(tree):
+        below.setdefault(path[0], []).append((login, ("hierarchy", *path), False))
+    entries: list[tuple[str, DocPath, bool]] = []
+    for root in tree:
+        entries.append((root, ("hierarchy", root), True))
+        entries += below.get(root, [])
     users = ctx.known.get("users")
     for login, path, is_root in entries:
         if users is not None and login not in users:

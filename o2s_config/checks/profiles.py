@@ -47,7 +47,12 @@ def rights_errors(ctx: CheckContext, path: DocPath, spec: RightsSet, catalog: Ca
                 yield ctx.at(here, f"unknown right '{tab}.{right_id}'" + _did_you_mean(hint), key=True)
             elif not right.accepts(value):
                 expected = "true or false" if right.kind == "flag" else "one of " + ", ".join(right.choices)
-                yield ctx.at(here, f"right '{right.key}' ({right.label}): expected {expected}, got '{value}'")
+                yield ctx.at(here, f"right '{right.key}' ({right.label}): expected {expected}, got '{_written(value)}'")
+
+
+def _written(value: object) -> str:
+    """A value as the file writes it (``true``, not Python's ``True``)."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _did_you_mean(hint: str | None) -> str:
@@ -123,9 +128,12 @@ def _resolve(ctx: CheckContext, profiles: Mapping[str, RightsSet]) -> Iterator[D
         yield from sensitive_warnings(ctx, ("profiles", label), ctx.rights[label])
 
 
-def sensitive_warnings(ctx: CheckContext, path: DocPath, rights: RightsMap) -> Iterator[Diagnostic]:
+def sensitive_warnings(
+    ctx: CheckContext, path: DocPath, rights: RightsMap, who: str | None = None
+) -> Iterator[Diagnostic]:
     """Granting a right the O2S screen calls sensitive, outside Administrateur, deserves a second look."""
     granted = [r.label for r in ctx.catalog.all_rights() if r.sensitive and r.grants(rights)]
     if granted:
         listed = ", ".join(f"« {label} »" for label in granted)
-        yield ctx.at(path, f"'{path[-1]}' grants sensitive rights: {listed}", key=True, warning=True)
+        name = who or f"'{path[-1]}'"
+        yield ctx.at(path, f"{name} grants sensitive rights: {listed}", key=True, warning=True)

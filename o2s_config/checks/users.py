@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from o2s_config.catalog import RightsMap
-from o2s_config.checks.context import CheckContext, DocPath
-from o2s_config.checks.profiles import constraint_errors, rights_errors
+from o2s_config.checks.context import CheckContext, DocPath, closest
+from o2s_config.checks.profiles import constraint_errors, rights_errors, sensitive_warnings
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.model import ADMIN_PROFILE, User
 from o2s_config.resolve import UnknownBaseError, resolve_custom
@@ -43,10 +43,12 @@ def _unique(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
 
 def _references(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagnostic]:
     if ctx.managed("structures") and user.structure not in ctx.known["structures"]:
-        yield ctx.at((*path, "structure"), f"unknown structure '{user.structure}'")
+        hint = closest(user.structure, ctx.known["structures"])
+        yield ctx.at((*path, "structure"), f"unknown structure '{user.structure}'{hint}")
     known_profiles = ctx.known.get("profiles")
     if user.profile not in (None, ADMIN_PROFILE) and known_profiles is not None and user.profile not in known_profiles:
-        yield ctx.at((*path, "profile"), f"unknown profile '{user.profile}'")
+        hint = closest(user.profile, {*known_profiles, ADMIN_PROFILE})
+        yield ctx.at((*path, "profile"), f"unknown profile '{user.profile}'{hint}")
     statuses = ctx.org.services.advisor_statuses if ctx.org.services else None
     if user.commission_status is not None and statuses is not None and user.commission_status not in statuses:
         yield ctx.at(
@@ -58,9 +60,15 @@ def _references(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagno
         yield from rights_errors(ctx, (*path, "custom_profile"), custom, ctx.catalog)
         base = _custom_base(ctx, custom.from_)
         if base is None:
-            yield ctx.at((*path, "custom_profile", "from"), f"'from' names unknown profile '{custom.from_}'")
+            # a profile of the file that could not be resolved has its own errors: do not call it unknown
+            if custom.from_ not in ctx.known.get("profiles", set()):
+                yield ctx.at((*path, "custom_profile", "from"), f"'from' names unknown profile '{custom.from_}'")
         elif all(ctx.catalog.right(t, r) is not None for t, v in custom.rights.items() for r in v):
             yield from constraint_errors(ctx, (*path, "custom_profile"), custom, base)
+            # a one-off profile is outside Administrateur too: same warning as a named profile
+            effective = resolve_custom(custom, ctx.rights, ctx.catalog)
+            who = f"the custom profile of '{path[-1]}'"
+            yield from sensitive_warnings(ctx, (*path, "custom_profile"), effective, who)
 
 
 def _custom_base(ctx: CheckContext, base: str) -> RightsMap | None:

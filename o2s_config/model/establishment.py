@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, WithJsonSchema
 
 from o2s_config.model.common import Address, Email, Strict
 
-Siren = Annotated[str, StringConstraints(pattern=r"^\d{9}$")]
-Orias = Annotated[str, StringConstraints(pattern=r"^\d{8}$")]
+
+def _digits(count: int, what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if len(value) != count or not value.isascii() or not value.isdigit():
+            raise ValueError(f"{what} must be {count} digits, got '{value}'")
+        return value
+
+    return AfterValidator(check)
+
+
+# the pattern stays in the JSON Schema for editors; the validator gives the clearer message
+Siren = Annotated[str, _digits(9, "a SIREN number"), WithJsonSchema({"type": "string", "pattern": r"^\d{9}$"})]
+Orias = Annotated[
+    str, _digits(8, "an ORIAS registration number"), WithJsonSchema({"type": "string", "pattern": r"^\d{8}$"})
+]
 Activity = Literal["CIF", "COA", "IAS", "MIA", "MIAS", "IOBSP", "COBSP", "ALPSI", "CARTE_T", "PSI"]
 
 

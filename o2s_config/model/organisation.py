@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from o2s_config.model.aggregation import Aggregation
 from o2s_config.model.common import Strict
@@ -44,3 +44,11 @@ class Organisation(Strict):
     services: Services | None = None
     prune: Prune | None = None
     safety: Safety | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _exactly_one(cls, value: object) -> object:
+        # pydantic's Literal[1] would take `true` or `1.0`; a format version is an integer
+        if type(value) is not int:
+            raise ValueError("must be the integer 1 (the format version)")
+        return value

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, StrictBool, StrictFloat, StrictInt, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    SecretStr,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    WithJsonSchema,
+    model_validator,
+)
 
 from o2s_config.model.common import Strict
 
@@ -110,10 +120,23 @@ class AdvisorStatus(Strict):
     rates_by_category: dict[str, float] | None = None
 
 
+def _check_isin(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{2}[A-Z0-9]{9}[0-9]", value):
+        raise ValueError(f"'{value}' is not an ISIN (2 letters, 9 letters or digits, 1 check digit)")
+    return value
+
+
+Isin = Annotated[
+    str,
+    AfterValidator(_check_isin),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{2}[A-Z0-9]{9}[0-9]$"}),
+]
+
+
 class Product(Strict):
     name: str
     category: str | None = None
-    isin: str | None = Field(default=None, pattern=r"^[A-Z]{2}[A-Z0-9]{9}\d$")
+    isin: Isin | None = None
 
 
 class Services(Strict):

@@ -1,0 +1,283 @@
+"""Semantic validation rules that the corpus of bad files does not show on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from o2s_config.cli import main
+from o2s_config.diagnostics import Severity
+from o2s_config.errors import InvalidFileError
+from o2s_config.validate import validate_file
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "organisation.yaml"
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(text: str, name: str = "org.yaml") -> str:
+    Path(name).write_text(text, encoding="utf-8")
+    return name
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def user(login: str, extra: str = "") -> str:
+    """A minimal user entry, with ``extra`` lines (already indented by four spaces)."""
+    return f"  {login}:\n    last_name: {login}\n    email: {login}@example.fr\n    structure: paris\n{extra}"
+
+
+ADMIN = user("vgirard", "    profile: Administrateur\n")
+
+# A profile built from "all" that unticks only the Administration module and the subscription space:
+# it still grants the Services module and "editions for others", both sensitive.
+WITH_WARNING = (
+    "version: 1\n"
+    "profiles:\n"
+    "  Conseiller:\n"
+    "    from: all\n"
+    "    rights:\n"
+    "      administration: {module_access: false, subscription_access: false}\n"
+    "users:\n" + ADMIN
+)
+SERVICES_WARNING = (
+    "org.yaml:3:3: warning: 'Conseiller' grants sensitive rights: « Accès au module « Services » », "
+    "« Gestion du paramétrage des éditions pour les autres utilisateurs »"
+)
+
+
+# --- warnings and --strict ---------------------------------------------------------------------
+
+
+def test_warnings_do_not_fail_validate() -> None:
+    code, out, err = cli("validate", write(WITH_WARNING))
+    assert code == 0
+    assert err.splitlines() == [SERVICES_WARNING]
+    assert out == "org.yaml: valid (0 structures, 1 profiles, 1 users), 1 warning(s)\n"
+
+
+def test_warnings_fail_validate_with_strict() -> None:
+    code, _, err = cli("validate", "--strict", write(WITH_WARNING))
+    assert code == 1
+    assert err.splitlines() == [SERVICES_WARNING, "warnings are errors with --strict"]
+
+
+def test_strict_passes_a_file_without_warnings() -> None:
+    code, out, err = cli("validate", "--strict", write("version: 1\nusers:\n" + ADMIN))
+    assert (code, err) == (0, "")
+    assert out == "org.yaml: valid (0 structures, 0 profiles, 1 users), 0 warning(s)\n"
+
+
+def test_errors_fail_with_or_without_strict() -> None:
+    name = write("version: 1\nprofiles: {}\nusers:\n" + user("a", "    profile: Absent\n"))
+    for args in (["validate", name], ["validate", "--strict", name]):
+        code, out, err = cli(*args)
+        assert code == 1
+        assert out == ""
+        assert err.splitlines() == ["org.yaml:8:14: unknown profile 'Absent'", "1 error(s): the file is not valid"]
+
+
+def test_the_example_is_valid() -> None:
+    code, out, err = cli("validate", str(EXAMPLE))
+    assert code == 0, err
+    assert all(": warning: " in line for line in err.splitlines())
+    assert "valid (" in out
+
+
+# --- sensitive rights --------------------------------------------------------------------------
+
+
+def warnings_of(text: str) -> list[str]:
+    return [d.format() for d in validate_file(write(text), env={}).warnings]
+
+
+def test_sensitive_warning_names_only_effective_rights() -> None:
+    # without the Administration module, "Gestion des profils" and "Gestion des utilisateurs"
+    # (screens inside that module) are ticked but give nothing: they are not named
+    assert warnings_of(WITH_WARNING) == [SERVICES_WARNING]
+
+
+def test_a_right_without_its_module_is_not_sensitive() -> None:
+    text = (
+        "version: 1\nprofiles:\n  Assistant:\n    rights:\n"
+        "      configuration: {editions_for_others: true}\n"
+        "      administration: {manage_users: true, manage_profiles: true}\n"
+    )
+    assert warnings_of(text) == []
+
+
+def test_a_right_with_its_module_is_sensitive() -> None:
+    text = (
+        "version: 1\nprofiles:\n  Assistant:\n    rights:\n"
+        "      configuration: {services_access: true, services_editions_tab: true, editions_for_others: true}\n"
+    )
+    assert warnings_of(text) == [
+        "org.yaml:3:3: warning: 'Assistant' grants sensitive rights: « Accès au module « Services » », "
+        "« Gestion du paramétrage des éditions pour les autres utilisateurs »"
+    ]
+
+
+def test_a_profile_copied_from_administrateur_names_every_sensitive_right() -> None:
+    text = "version: 1\nprofiles:\n  Direction:\n    from: Administrateur\n"
+    assert warnings_of(text) == [
+        "org.yaml:3:3: warning: 'Direction' grants sensitive rights: « Accès au module « Administration » », "
+        "« Accès à l'espace Abonnement », « Gestion des profils », « Gestion des utilisateurs », "
+        "« Accès au module « Services » », « Gestion du paramétrage des éditions pour les autres utilisateurs »"
+    ]
+
+
+def test_the_administrateur_profile_itself_gives_no_warning() -> None:
+    text = "version: 1\nprofiles:\n  Administrateur: {from: all}\nusers:\n" + ADMIN
+    assert warnings_of(text) == []
+
+
+def test_a_custom_profile_with_sensitive_rights_is_warned_about() -> None:
+    text = (
+        "version: 1\nusers:\n"
+        + ADMIN
+        + user(
+            "jdurand",
+            "    custom_profile:\n      from: none\n      rights:\n"
+            "        administration: {subscription_access: true}\n",
+        )
+    )
+    assert warnings_of(text) == [
+        "org.yaml:12:5: warning: the custom profile of 'jdurand' grants sensitive rights: "
+        "« Accès à l'espace Abonnement »"
+    ]
+
+
+# --- billed options ----------------------------------------------------------------------------
+
+
+def test_billed_option_warning_counts_users_and_names_the_first_five() -> None:
+    users = [user(f"u{i}", "    esignature: true\n") for i in range(1, 8)]
+    users.append(user("u8", "    esignature: false\n"))
+    users.append(user("u9", "    options: {patritheque: true, elearning: [], moneypitch: false}\n"))
+    users.append(user("u10", "    options: {patritheque: true, elearning: [Assurance vie]}\n"))
+    text = "version: 1\nusers:\n" + ADMIN + "".join(users)
+    # u1's esignature is on line 12; u9's options on line 52, u10's on line 57
+    assert warnings_of(text) == [
+        "org.yaml:12:5: warning: billed option 'esignature' is switched on for 7 user(s): "
+        "u1, u2, u3, u4, u5 and 2 more",
+        "org.yaml:52:15: warning: billed option 'options.patritheque' is switched on for 2 user(s): u9, u10",
+        "org.yaml:57:34: warning: billed option 'options.elearning' is switched on for 1 user(s): u10",
+    ]
+
+
+def test_billed_options_left_out_give_no_warning() -> None:
+    assert warnings_of("version: 1\nusers:\n" + ADMIN + user("jdurand")) == []
+
+
+# --- lockout -----------------------------------------------------------------------------------
+
+
+def test_a_user_whose_rights_the_file_does_not_give_keeps_the_firm_open() -> None:
+    text = "version: 1\nusers:\n" + user("jdurand")  # no profile: the tenant's stays
+    assert validate_file(write(text), env={}).warnings == []
+
+
+def test_a_profile_keeping_the_administration_module_keeps_the_firm_open() -> None:
+    text = (
+        "version: 1\nprofiles:\n  Direction:\n    from: none\n    rights:\n"
+        "      administration: {module_access: true}\n"
+        "users:\n" + user("vgirard", "    profile: Direction\n")
+    )
+    result = validate_file(write(text), env={})
+    assert result.rights["Direction"]["administration"]["module_access"] is True
+
+
+def test_inactive_administrators_do_not_count() -> None:
+    text = "version: 1\nusers:\n" + user("vgirard", "    profile: Administrateur\n    active: false\n")
+    with pytest.raises(InvalidFileError) as caught:
+        validate_file(write(text), env={})
+    assert [d.message for d in caught.value.diagnostics] == [
+        "no active user keeps « Accès au module « Administration » »: the firm would be locked out of administration"
+    ]
+
+
+# --- all errors, in file order -----------------------------------------------------------------
+
+
+def test_every_error_is_reported_sorted_by_line_then_warnings() -> None:
+    # the hierarchy comes first in this file, the profiles last: the report follows the file,
+    # not the order the checks run in; the warning (line 4) comes after every error
+    text = (
+        "version: 1\n"  # 1
+        "hierarchy:\n"  # 2
+        "  vgirard: [ghost]\n"  # 3
+        "users:\n"  # 4
+        "  vgirard:\n"  # 5
+        "    last_name: Girard\n"  # 6
+        "    email: v.girard@example.fr\n"  # 7
+        "    structure: paris\n"  # 8
+        "    profile: Administrateur\n"  # 9
+        "    esignature: true\n"  # 10
+        "  jdurand:\n"  # 11
+        "    last_name: Durand\n"  # 12
+        "    email: V.Girard@example.fr\n"  # 13
+        "    structure: paris\n"  # 14
+        "    profile: Conseiler\n"  # 15
+        "profiles:\n"  # 16
+        "  Conseiller:\n"  # 17
+        "    from: Conseiller\n"  # 18
+    )
+    with pytest.raises(InvalidFileError) as caught:
+        validate_file(write(text), env={})
+    diagnostics = caught.value.diagnostics
+    assert [d.format() for d in diagnostics] == [
+        "org.yaml:3:13: 'ghost' in the hierarchy is not a user of this file",
+        "org.yaml:13:12: email 'V.Girard@example.fr' is already used by user 'vgirard'",
+        "org.yaml:15:14: unknown profile 'Conseiler' (did you mean 'Conseiller'?)",
+        "org.yaml:18:11: profiles copy each other in a loop: Conseiller -> Conseiller",
+        "org.yaml:10:5: warning: billed option 'esignature' is switched on for 1 user(s): vgirard",
+    ]
+    assert [d.severity for d in diagnostics] == [Severity.ERROR] * 4 + [Severity.WARNING]
+    code, _, err = cli("validate", "org.yaml")
+    assert code == 1
+    assert err.splitlines() == [d.format() for d in diagnostics] + ["4 error(s): the file is not valid"]
+
+
+def test_an_invalid_entry_does_not_hide_the_errors_of_the_others() -> None:
+    text = (
+        "version: 1\nstructures:\n  paris: {name: Agence Paris}\n  lyon: {}\nusers:\n"
+        + user("adubois", "    title: Autre\n")
+        + user("jdurand").replace("structure: paris", "structure: nice")
+    )
+    with pytest.raises(InvalidFileError) as caught:
+        validate_file(write(text), env={})
+    assert [d.format() for d in caught.value.diagnostics] == [
+        "org.yaml:4:3: missing required key 'name' in structures.lyon",
+        "org.yaml:6:3: users.adubois: title 'Autre' needs 'title_other'",
+        "org.yaml:14:16: unknown structure 'nice'",
+    ]
+
+
+def test_an_unknown_key_without_a_close_match_gets_no_suggestion() -> None:
+    with pytest.raises(InvalidFileError) as caught:
+        validate_file(write("version: 1\nusers:\n" + user("a", "    zzz: 1\n")), env={})
+    assert [d.format() for d in caught.value.diagnostics] == ["org.yaml:7:5: unknown key 'zzz' in users.a"]
+
+
+def test_secret_values_are_masked_in_every_diagnostic() -> None:
+    text = "version: 1\nusers:\n" + user("a").replace("a@example.fr", "${env:MAIL}")
+    with pytest.raises(InvalidFileError) as caught:
+        validate_file(write(text), env={"MAIL": "not-a-mail"})
+    assert [d.format() for d in caught.value.diagnostics] == [
+        "org.yaml:5:12: users.a.email: '***' is not a valid e-mail address"
+    ]
+
+
+def test_references_to_a_section_the_file_leaves_out_are_not_checked() -> None:
+    # no 'profiles' nor 'structures' section: they are not managed, the tenant's own are used
+    text = "version: 1\nusers:\n" + user("a", "    profile: Conseiller\n")
+    assert validate_file(write(text), env={}).organisation.users["a"].profile == "Conseiller"  # type: ignore[index]
