@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +15,10 @@ from click.testing import CliRunner, Result
 
 from o2s_config.cli import main
 from o2s_config.sandbox.embedded import embedded_client
+from tests.reliability.conftest import TOKEN as SERVER_TOKEN
+from tests.reliability.conftest import start_server, stop_server
 
 REPO = Path(__file__).resolve().parents[2]
-SERVER_TOKEN = "e2e-static-token"
-START_TIMEOUT = 20.0
 
 
 @dataclass
@@ -61,12 +57,6 @@ class Tenant:
         return CliRunner().invoke(main, command, env={**self.env, **(env or {})}, input=input, catch_exceptions=False)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     """A copy of the examples folder (the example's templates and logos travel with it)."""
@@ -74,41 +64,15 @@ def example(tmp_path: Path) -> Path:
     return tmp_path / "examples" / "organisation.yaml"
 
 
-def start_server(db: Path, *options: str) -> Iterator[str]:
-    """``o2s-config sandbox serve`` on 127.0.0.1 in a child process; yields its URL, stops it after."""
-    port = free_port()
-    command = [sys.executable, "-m", "o2s_config", "sandbox", "serve", "--db", str(db), "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--token", SERVER_TOKEN, *options]
-    process = subprocess.Popen(command, cwd=db.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"sandbox serve exited: {process.stderr.read().decode() if process.stderr else ''}")
-        try:
-            httpx.get(f"{url}/ext/v1/revision", headers={"Authorization": f"Bearer {SERVER_TOKEN}"}, timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError("sandbox serve did not start in time")
-
-
 def served(tmp_path: Path, *options: str) -> Iterator[Tenant]:
-    for url in start_server(tmp_path / "served.db", *options):
-        yield Tenant(target=url, env={"O2S_TOKEN": SERVER_TOKEN, "O2S_TARGET": "", "NO_COLOR": "1"}, url=url)
+    """``o2s-config sandbox serve`` on 127.0.0.1 (started as the reliability suite starts it), stopped after."""
+    server = start_server(tmp_path / "served.db", *options)
+    try:
+        yield Tenant(
+            target=server.url, env={"O2S_TOKEN": SERVER_TOKEN, "O2S_TARGET": "", "NO_COLOR": "1"}, url=server.url
+        )
+    finally:
+        stop_server(server)
 
 
 @pytest.fixture
