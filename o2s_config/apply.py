@@ -8,6 +8,7 @@ re-running ``plan`` shows exactly the remainder.
 from __future__ import annotations
 
 import asyncio
+import heapq
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,29 +38,39 @@ async def run_changes(
 ) -> ApplyReport:
     """Run ``changes`` (already ordered) respecting ``depends_on``; stop starting new ones on a failure."""
     report = ApplyReport(manual=[c for c in changes if c.manual])
-    # a manual change is the administrator's job, done by hand before apply: it does not block others
-    settled = {c.id for c in report.manual}
-    pending = [c for c in changes if not c.manual]
+    todo = [c for c in changes if not c.manual]
+    position = {c.id: i for i, c in enumerate(todo)}
+    # a manual change is the administrator's job, done by hand before apply: it blocks nothing
+    waiting = {c.id: sum(1 for d in c.depends_on if d in position) for c in todo}
+    followers: dict[str, list[str]] = {c.id: [] for c in todo}
+    for change in todo:
+        for before in change.depends_on:
+            if before in position:
+                followers[before].append(change.id)
+    ready = [position[i] for i, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
     running: dict[asyncio.Task[None], Change] = {}
-    while pending or running:
-        if not report.failed:
-            for change in [c for c in pending if all(d in settled for d in c.depends_on)]:
-                if len(running) >= max(1, parallelism):
-                    break
-                pending.remove(change)
-                running[asyncio.create_task(execute(change))] = change
+    started: set[str] = set()
+    while ready or running:
+        while ready and len(running) < max(1, parallelism) and not report.failed:
+            change = todo[heapq.heappop(ready)]
+            started.add(change.id)
+            running[asyncio.create_task(execute(change))] = change
         if not running:
             break
         finished, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-        for task in finished:
+        for task in sorted(finished, key=lambda t: position[running[t].id]):
             change = running.pop(task)
             error = task.exception()
             if error is None:
                 report.done.append(change)
-                settled.add(change.id)
+                for after in followers[change.id]:
+                    waiting[after] -= 1
+                    if waiting[after] == 0:
+                        heapq.heappush(ready, position[after])
             else:
                 report.failed.append((change, error))
             if on_finish:
                 on_finish(change, error)
-    report.not_started = pending
+    report.not_started = [c for c in todo if c.id not in started]
     return report
