@@ -80,7 +80,9 @@ async def plan_organisation(
 async def plan_file(client: O2SClient, validated: ValidatedOrganisation, catalog: Catalog, target: str) -> Planned:
     """Read the tenant and plan the validated file against it (the plan records which file)."""
     planned = await plan_organisation(client, validated.organisation, catalog, target, validated.loaded.secrets)
-    planned.plan.source = {"file": str(validated.loaded.path), "sha256": file_digest(validated.loaded.files)}
+    # an absolute path: a saved plan may be applied from another folder (a CI job's later step)
+    source = str(validated.loaded.path.resolve())
+    planned.plan.source = {"file": source, "sha256": file_digest(validated.loaded.files)}
     return planned
 
 
