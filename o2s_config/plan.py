@@ -124,9 +124,8 @@ def warnings(changes: list[Change], found: DiffResult, catalog: Catalog) -> list
     for change in changes:
         if change.resource == "user" and change.action == "create":
             notes.append(f"user {change.key}: an activation e-mail will be sent to {change.payload.get('email')}")
-        if change.resource == "establishment" and change.action == "update":
-            if any(f.path == "general.name" and f.before for f in change.fields):
-                notes.append("establishment: changing the raison sociale (general.name) requires O2S support")
+        if _renames_the_firm(change):
+            notes.append("establishment: changing the raison sociale (general.name) requires O2S support")
         granted = _sensitive_granted(change, catalog)
         if granted:
             listed = ", ".join(f"« {label} »" for label in granted)
@@ -138,6 +137,11 @@ def warnings(changes: list[Change], found: DiffResult, catalog: Catalog) -> list
         shown = ", ".join(keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
         notes.append(f"{len(keys)} {collection} in the tenant are not in the file (not managed, left as is): {shown}")
     return notes
+
+
+def _renames_the_firm(change: Change) -> bool:
+    """A change of the raison sociale once set: O2S support does it, the tenant refuses it."""
+    return change.resource == "establishment" and any(f.path == "general.name" and f.before for f in change.fields)
 
 
 def _sensitive_granted(change: Change, catalog: Catalog) -> list[str]:
