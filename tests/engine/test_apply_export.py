@@ -78,3 +78,18 @@ def test_export_orders_collections_and_skips_the_builtin_profile() -> None:
     assert list(document) == ["version", "structures", "profiles", "users"]
     assert list(document["structures"]) == ["a", "z"] and list(document["users"]) == ["aa", "mm"]
     assert list(document["profiles"]) == ["Conseiller"]
+
+
+def test_what_the_target_cannot_read_is_not_compared_and_said_so() -> None:
+    from o2s_config.backends.tenant import TenantState
+    from o2s_config.workflow import readable_part
+
+    desired = org(profiles={"Conseiller": CONSEILLER}, aggregation={"custodian_contacts": {"Cardif": {"phone": "1"}}})
+    state = TenantState(organisation=org(), readable={"structure", "user", "profile"})
+    trimmed, notes = readable_part(desired, state)
+    assert trimmed.profiles is not None and trimmed.aggregation is not None
+    assert trimmed.aggregation.custodian_contacts is None
+    assert notes == [
+        "this target cannot read custodian contacts: they are not compared; "
+        "check them by hand in Agrégation > Dépositaires > Personnaliser les coordonnées"
+    ]

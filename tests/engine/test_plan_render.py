@@ -115,3 +115,11 @@ def test_long_markdown_plans_are_folded() -> None:
     many = [Change("create", "structure", f"s{i}", (FieldChange("name", None, "S"),)) for i in range(FOLD_AFTER + 1)]
     assert "<details>" in render_markdown(plan_with(*many), CATALOG)
     assert "<details>" not in render_markdown(plan_with(*many[:FOLD_AFTER]), CATALOG)
+
+
+def test_changes_the_target_cannot_write_are_manual_steps() -> None:
+    desired = {**BASE, "users": {**ADMIN_USER, **users("a")}}
+    plan = build_plan(org(**desired), org(), CATALOG, "t", identity="admin", writable={"structure", "user"})
+    manual = {c.resource for c in plan.changes if c.manual}
+    assert manual == {"profile"} and plan.summary["manual"] == 1
+    assert "manual: Administration > Gestion des droits" in render_text(plan, CATALOG)
