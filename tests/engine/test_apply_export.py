@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 
 from o2s_config.apply import run_changes
+from o2s_config.backends.tenant import TenantState
 from o2s_config.catalog import load_catalog
 from o2s_config.changes import Change
 from o2s_config.export import organisation_document, rights_spec, tree
+from o2s_config.workflow import readable_part
 from tests.engine.factories import CONSEILLER, org, users
 
 CATALOG = load_catalog()
@@ -81,9 +83,6 @@ def test_export_orders_collections_and_skips_the_builtin_profile() -> None:
 
 
 def test_what_the_target_cannot_read_is_not_compared_and_said_so() -> None:
-    from o2s_config.backends.tenant import TenantState
-    from o2s_config.workflow import readable_part
-
     desired = org(profiles={"Conseiller": CONSEILLER}, aggregation={"custodian_contacts": {"Cardif": {"phone": "1"}}})
     state = TenantState(organisation=org(), readable={"structure", "user", "profile"})
     trimmed, notes = readable_part(desired, state)
