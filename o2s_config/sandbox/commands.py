@@ -85,6 +85,7 @@ def serve(
     import uvicorn
 
     from o2s_config.sandbox.app import create_app
+    from o2s_config.sandbox.process import listen
 
     credentials = _credentials(client_id, client_secret, username, password)
     if token is None and credentials is None:
@@ -100,4 +101,7 @@ def serve(
         latency_ms=latency_ms,
         seed=seed,
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    sock = listen(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"serving {db} at http://{shown}:{sock.getsockname()[1]}", err=True)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])

@@ -11,13 +11,13 @@ from o2s_config.sandbox.auth import Authority
 from o2s_config.sandbox.responses import MAX_PAGE
 from o2s_config.sandbox.store import Store
 
-# SQLite integers are 64-bit: larger ids cannot exist, so they are refused before any query
-MAX_ID = 2**63 - 1
+MAX_ID = 2**63 - 1  # SQLite integers are 64-bit: larger ids cannot exist, so they are refused before any query
 
 _bearer = HTTPBearer(auto_error=False, description="a static token, or one from the token endpoint")
 
 
 def get_store(request: Request) -> Store:
+    """The tenant store of the app serving the request."""
     store: Store = request.app.state.store
     return store
 

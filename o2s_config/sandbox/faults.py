@@ -36,6 +36,7 @@ class Faults:
 
     @property
     def active(self) -> bool:
+        """True when any fault is configured (the middleware is installed only then)."""
         return bool(self.fail_rate or self.rate_limit or self.latency_ms)
 
     def decide(self, clock: float) -> ProblemError | None:

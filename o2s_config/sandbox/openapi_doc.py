@@ -19,7 +19,7 @@ PAGED = {"/utilisateurs", "/agences", "/profils", "/ext/v1/outbox"}
 COMMON = (400, 401, 422, 429, 503)
 BY_METHOD = {
     "get": (404,),
-    "post": (404, 409),
+    "post": (404, 409, 412),
     "put": (403, 404, 409, 412),
     "patch": (404, 409, 412),
     "delete": (403, 404, 409, 412),

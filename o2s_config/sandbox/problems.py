@@ -25,6 +25,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "rights": (422, "Invalid rights"),
     "hierarchy": (422, "Invalid hierarchy"),
     "rate-limited": (429, "Too many requests"),
+    "internal": (500, "Internal server error"),
     "unavailable": (503, "Service unavailable"),
 }
 

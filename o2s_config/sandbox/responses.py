@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from sqlite3 import Row
 from typing import Any
 
 from fastapi import Response
 from fastapi.responses import JSONResponse
 
 from o2s_config.sandbox.etags import etag
-from o2s_config.sandbox.store import Tx
+from o2s_config.sandbox.store import Store, Tx
 
 MAX_PAGE = 1000
 DEFAULT_PAGE = 20
@@ -45,3 +47,16 @@ def page(tx: Tx, items: list[Any], total: int, offset: int) -> JSONResponse:
         "ETag": etag(tx.revision),
     }
     return JSONResponse(items, status_code=200 if complete else 206, headers=headers)
+
+
+# the tables whose rows are listed whole, one page at a time (a fixed set: never user input in SQL)
+PAGED_TABLES = frozenset({"structures", "profiles", "outbox"})
+
+
+def table_page(store: Store, table: str, shape: Callable[[Row], Any], limit: int, offset: int) -> JSONResponse:
+    """One page of a table's rows, by id, each shown by ``shape``."""
+    assert table in PAGED_TABLES
+    with store.read() as tx:
+        total = tx.scalar(f"SELECT count(*) FROM {table}")
+        rows = tx.all(f"SELECT * FROM {table} ORDER BY id LIMIT ? OFFSET ?", limit, offset)
+        return page(tx, [shape(row) for row in rows], total, offset)

@@ -11,7 +11,7 @@ from o2s_config.model import BilledOptions, Establishment, ExtranetCode, Service
 from o2s_config.sandbox import documents, extranet, hierarchy, outbox, profiles, settings, users
 from o2s_config.sandbox.deps import IdPath, IfMatch, Limit, Offset, StoreDep, caller
 from o2s_config.sandbox.problems import ProblemError
-from o2s_config.sandbox.responses import DEFAULT_PAGE, MAX_PAGE, json_ok, no_content, page
+from o2s_config.sandbox.responses import DEFAULT_PAGE, MAX_PAGE, json_ok, no_content, table_page
 from o2s_config.sandbox.rules import check_admin_left
 from o2s_config.sandbox.store import SCHEMA_VERSION
 from o2s_config.sandbox.user_shape import DEFAULT_OPTIONS, record_of
@@ -255,7 +255,4 @@ def put_options(store: StoreDep, id: IdPath, body: BilledOptions, if_match: IfMa
 @router.get("/outbox", response_model=list[OutboxItem])
 def list_outbox(store: StoreDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> JSONResponse:
     """The e-mails the tenant would have sent, oldest first."""
-    with store.read() as tx:
-        total = tx.scalar("SELECT count(*) FROM outbox")
-        rows = tx.all("SELECT * FROM outbox ORDER BY id LIMIT ? OFFSET ?", limit, offset)
-        return page(tx, [outbox.to_wire(row) for row in rows], total, offset)
+    return table_page(store, "outbox", outbox.to_wire, limit, offset)

@@ -13,7 +13,7 @@ from o2s_config.sandbox.deps import CallerDep, IdPath, IdQuery, IfMatch, Limit, 
 from o2s_config.sandbox.etags import check_if_match
 from o2s_config.sandbox.hierarchy import set_manager
 from o2s_config.sandbox.problems import ProblemError
-from o2s_config.sandbox.responses import DEFAULT_PAGE, json_ok, no_content, page
+from o2s_config.sandbox.responses import DEFAULT_PAGE, json_ok, no_content, page, table_page
 from o2s_config.sandbox.rules import check_admin_left
 from o2s_config.sandbox.store import Store, Tx
 from o2s_config.sandbox.user_shape import SELECT_USERS, to_wire
@@ -131,10 +131,7 @@ def put_responsable(store: StoreDep, id: IdPath, body: ResponsableIn, if_match: 
 @router.get("/agences", response_model=list[Agence], tags=["agences"])
 def list_structures(store: StoreDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> JSONResponse:
     """Structures, by id, one page at a time."""
-    with store.read() as tx:
-        total = tx.scalar("SELECT count(*) FROM structures")
-        rows = tx.all("SELECT * FROM structures ORDER BY id LIMIT ? OFFSET ?", limit, offset)
-        return page(tx, [structures.to_wire(row) for row in rows], total, offset)
+    return table_page(store, "structures", structures.to_wire, limit, offset)
 
 
 @router.post("/agences", response_model=Agence, status_code=201, tags=["agences"])
@@ -173,7 +170,4 @@ def delete_structure(store: StoreDep, id: IdPath, if_match: IfMatch = None) -> R
 @router.get("/profils", response_model=list[Profil], tags=["profils"])
 def list_profiles(store: StoreDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> JSONResponse:
     """Profiles (labels and validity only), one page at a time."""
-    with store.read() as tx:
-        total = tx.scalar("SELECT count(*) FROM profiles")
-        rows = tx.all("SELECT * FROM profiles ORDER BY id LIMIT ? OFFSET ?", limit, offset)
-        return page(tx, [profiles.to_published(row) for row in rows], total, offset)
+    return table_page(store, "profiles", profiles.to_published, limit, offset)

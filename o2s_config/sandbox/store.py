@@ -77,6 +77,7 @@ def now() -> str:
 
 
 def dumps(value: Any) -> str:
+    """Compact JSON for a column."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -91,16 +92,20 @@ class Tx:
     check_lockout: bool = False
 
     def one(self, sql: str, *params: Any) -> sqlite3.Row | None:
+        """The first row of a query, or None."""
         row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
         return row
 
     def all(self, sql: str, *params: Any) -> list[sqlite3.Row]:
+        """Every row of a query."""
         return self.conn.execute(sql, params).fetchall()
 
     def run(self, sql: str, *params: Any) -> sqlite3.Cursor:
+        """Execute a statement."""
         return self.conn.execute(sql, params)
 
     def scalar(self, sql: str, *params: Any) -> Any:
+        """The first column of the first row of a query, or None."""
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 

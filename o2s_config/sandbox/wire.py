@@ -7,7 +7,7 @@ classes (Establishment, Services, ExtranetCode, BilledOptions, RightsSet) as bod
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -17,6 +17,8 @@ from o2s_config.model.hierarchy import Hierarchy
 from o2s_config.model.profiles import RightsSpec
 
 Statut = Literal["ACTIVE", "INACTIVE"]
+# SQLite integers are 64-bit: a larger id cannot exist, so it is refused before any query
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class Loose(BaseModel):
@@ -81,10 +83,10 @@ class DonneesPersonnellesIn(Loose):
 
 
 class UtilisateurIn(Loose):
-    profilId: int | None = None
+    profilId: Id | None = None
     refExternes: list[RefExterne] | None = None
     statut: Statut | None = None
-    agenceIds: list[int] | None = None
+    agenceIds: list[Id] | None = None
     donneesPersonnelles: DonneesPersonnellesIn | None = None
     ext: UserExtIn | None = None
 
@@ -121,7 +123,7 @@ class StatutIn(Loose):
 
 
 class ResponsableIn(Loose):
-    responsableId: int | None
+    responsableId: Id | None
 
 
 class AgenceIn(Loose):

@@ -1,0 +1,77 @@
+"""Exception handlers: every error the app answers, the framework's own included, is Problem JSON."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from o2s_config.sandbox.problems import ProblemError, field_path, problem_response
+
+_HTTP_KINDS = {400: "bad-request", 401: "unauthorized", 404: "not-found", 405: "method-not-allowed"}
+_INTERNAL = "the sandbox failed on this request"
+
+
+async def on_problem(request: Request, error: Exception) -> JSONResponse:
+    """A rule the request broke, raised as ProblemError anywhere below the routes."""
+    assert isinstance(error, ProblemError)
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return problem_response(error, request.url.path, headers)
+
+
+async def on_http(request: Request, error: Exception) -> JSONResponse:
+    """The framework's 404 (unknown path) and 405 (method), and other HTTP errors."""
+    assert isinstance(error, StarletteHTTPException)
+    kind = _HTTP_KINDS.get(error.status_code, "bad-request")
+    return problem_response(ProblemError(kind, str(error.detail)), request.url.path, dict(error.headers or {}))
+
+
+async def on_invalid(request: Request, error: Exception) -> JSONResponse:
+    """Request validation: the first failing field, named without its location prefix."""
+    assert isinstance(error, RequestValidationError)
+    first = error.errors()[0]
+    loc = [part for part in first.get("loc", ()) if part not in ("body", "query", "path", "header")]
+    where = field_path(loc) or None
+    kind = "bad-request" if first.get("type") == "json_invalid" else "validation"
+    message = "this field is required" if first.get("type") == "missing" else str(first.get("msg"))
+    problem = ProblemError(kind, f"{where}: {message}" if where else message, where)
+    return problem_response(problem, request.url.path)
+
+
+async def on_database(request: Request, error: Exception) -> JSONResponse:
+    """Another writer held the tenant beyond the busy timeout: nothing was written, so retry."""
+    if "locked" in str(error) or "busy" in str(error):
+        problem = ProblemError("unavailable", "the tenant is busy with another write; retry later")
+        return problem_response(problem, request.url.path, {"Retry-After": "1"})
+    return problem_response(ProblemError("internal", _INTERNAL), request.url.path)
+
+
+async def on_unencodable(request: Request, error: Exception) -> JSONResponse:
+    """Valid JSON that is not storable text (a lone surrogate)."""
+    problem = ProblemError("validation", "text must be valid Unicode (no lone surrogates)")
+    return problem_response(problem, request.url.path)
+
+
+async def on_defect(request: Request, error: Exception) -> JSONResponse:
+    """Anything else is a defect: still Problem JSON, without internals (the server log has the traceback)."""
+    return problem_response(ProblemError("internal", _INTERNAL), request.url.path)
+
+
+HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[JSONResponse]]] = {
+    ProblemError: on_problem,
+    StarletteHTTPException: on_http,
+    RequestValidationError: on_invalid,
+    sqlite3.OperationalError: on_database,
+    UnicodeEncodeError: on_unencodable,
+    Exception: on_defect,
+}
+
+
+def install(app: FastAPI) -> None:
+    """Register every handler on ``app``."""
+    for kind, handler in HANDLERS.items():
+        app.add_exception_handler(kind, handler)
