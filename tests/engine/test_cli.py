@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
+import pytest
 from ruamel.yaml import YAML
 
+from o2s_config.commands import engine
 from tests.engine.conftest import Tenant
 from tests.engine.scenarios import firm, person, write
 
@@ -64,3 +67,11 @@ def test_a_failed_apply_reports_done_and_not_done_and_plan_shows_the_remainder(t
     ids = [c["id"] for c in remainder["changes"]]
     assert ids == ["establishment:establishment", "structure:nantes", "user:jdurand"]
     assert "raison sociale (general.name) requires O2S support" in " ".join(remainder["warnings"])
+
+
+def test_colour_on_a_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert engine._colour()
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not engine._colour()

@@ -21,6 +21,7 @@ from o2s_config.model import Organisation
 from o2s_config.workflow import apply_planned, plan_organisation
 
 CATALOG = load_catalog()
+CODES = [("Cardif", "C-1"), ("Cardif", "C-2"), ("SwissLife", "S-1")]
 ADMIN = {
     "last_name": "Administrateur",
     "email": "admin@sandbox.invalid",
@@ -64,13 +65,18 @@ def organisations(draw: st.DrawFn) -> dict[str, Any]:
         manager = draw(st.sampled_from([None, *logins[:index]]))
         if manager:
             hierarchy.setdefault(manager, []).append(login)
+    codes = [
+        {"provider": provider, "code": code, "advisor": draw(st.sampled_from(["admin", *logins]))}
+        for provider, code in draw(st.lists(st.sampled_from(CODES), unique=True))
+    ]
     return {
         "version": 1,
+        "aggregation": {"extranet_codes": codes},
         "structures": {code: {"name": code.upper()} for code in structures},
         "profiles": profiles,
         "users": users,
         "hierarchy": _nest(hierarchy),
-        "prune": {name: draw(st.booleans()) for name in ("structures", "profiles", "users")},
+        "prune": {name: draw(st.booleans()) for name in ("structures", "profiles", "users", "extranet_codes")},
         "services": {"alerts": {"new_clients": {"enabled": draw(st.booleans())}}},
     }
 
