@@ -58,6 +58,7 @@ class Change:
     payload: dict[str, Any] = field(default_factory=dict)
     before: dict[str, Any] = field(default_factory=dict)
     desired: Any = None  # the desired model object where apply must merge it into the tenant's document
+    facts: dict[str, Any] = field(default_factory=dict)  # what the diff knows that ordering rules need
     manual: bool = False
     depends_on: tuple[str, ...] = ()
 

@@ -283,9 +283,19 @@ def _hierarchy(desired: Organisation, seen: Organisation) -> list[Change]:
                 (FieldChange("manager", have, want),),
                 payload={"manager": want},
                 before={"manager": have},
+                facts={"above": _chain(want, wanted)},
             )
         )
     return changes
+
+
+def _chain(manager: str | None, managers: Mapping[str, str]) -> list[str]:
+    """``manager`` and every manager above him in the desired tree, nearest first."""
+    chain: list[str] = []
+    while manager is not None and manager not in chain:
+        chain.append(manager)
+        manager = managers.get(manager)
+    return chain
 
 
 def _code_key(provider: str, code: str) -> str:

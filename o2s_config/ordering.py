@@ -92,16 +92,19 @@ def _attach_to_existing_people(ix: _Index) -> Iterator[Edge]:
 
 
 def _tree_parent_first(ix: _Index) -> Iterator[Edge]:
-    """A user is attached under his manager only after the manager took his own new place.
+    """A user is attached under his manager only once the chain above that manager is final.
 
-    Following the desired tree from the top means every chain above a manager is final when
-    someone is attached to him, so no step makes a loop (swapping a manager and his advisor
-    detaches the manager first).
+    Each attachment waits for the nearest moving user on the desired chain above it (who
+    waits for the next one up), so when someone is attached the whole chain above him is the
+    desired one and no step makes a loop: swapping a manager and his advisor detaches the
+    manager first, and nobody goes under a manager whose own boss is still below him.
     """
     for edge in ix.hierarchy:
-        above = ix.get("hierarchy", edge.payload.get("manager"))
-        if above:
-            yield edge.id, above.id
+        for login in edge.facts.get("above", ()):
+            moving = ix.get("hierarchy", login)
+            if moving:
+                yield edge.id, moving.id
+                break
 
 
 def _reattach_before_deactivation(ix: _Index) -> Iterator[Edge]:

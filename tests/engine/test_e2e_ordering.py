@@ -113,3 +113,11 @@ def test_renames_move_without_loss(tenant: Tenant, tmp_path: Path, collection: s
     assert tenant.cli("plan", str(tmp_path / "after.yaml"), "--detailed-exitcode").exit_code == 0
     now = ids_by_key(tenant, path, key)
     assert old not in now and now[new] == before[old]
+
+
+def test_attaching_under_a_manager_waits_for_his_chain_to_move(tenant: Tenant, tmp_path: Path) -> None:
+    """x goes under m, whose own manager p leaves x: p must move first, though m himself does not."""
+    people = {login: person(login) for login in ("x", "m", "p", "r")}
+    before = firm(people, hierarchy={"x": [{"p": ["m"]}], "r": []})
+    after = firm(people, hierarchy={"r": [{"p": [{"m": ["x"]}]}]})
+    converge(tenant, tmp_path, before, after)

@@ -32,6 +32,14 @@ def test_swapping_manager_and_advisor_detaches_first() -> None:
     assert sequence == ["hierarchy:b", "hierarchy:a"]
 
 
+def test_attaching_waits_for_the_moving_boss_above_an_unmoved_manager() -> None:
+    common = {"structures": PARIS, "profiles": PROFILES, "users": users("x", "m", "p", "r")}
+    before_tree = {"x": [{"p": ["m"]}], "r": []}
+    after_tree = {"r": [{"p": [{"m": ["x"]}]}]}
+    sequence = planned({**common, "hierarchy": after_tree}, {**common, "hierarchy": before_tree})
+    assert sequence == ["hierarchy:p", "hierarchy:x"]
+
+
 def test_users_move_off_a_profile_before_it_is_deleted() -> None:
     profiles = {"Conseiller": CONSEILLER, "Old": CONSEILLER}
     current = {"structures": PARIS, "profiles": profiles, "users": users("a", profile="Old")}
