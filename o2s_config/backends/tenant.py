@@ -1,0 +1,195 @@
+"""Reading a tenant into the same Organisation model as the file, plus a side map of tenant ids.
+
+All collections are read in large pages, concurrently: a plan costs a handful of requests
+whatever the number of users. Targets without the extension endpoints (a real O2S tenant
+publishes users, structures and profile names only) are read as far as they allow; what
+cannot be read is left unmanaged and what cannot be written becomes a manual step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import SecretStr
+
+from o2s_config.backends.http import O2SClient
+from o2s_config.model import Organisation
+
+EXT = "/ext/v1"
+# capability name in the tenant -> resource type in plans
+CAPABILITY_RESOURCES = {
+    "establishment": "establishment",
+    "structure": "structure",
+    "profile": "profile",
+    "user": "user",
+    "hierarchy": "hierarchy",
+    "services": "service",
+    "extranet_code": "extranet_code",
+    "custodian_contact": "custodian_contact",
+}
+PUBLISHED_ONLY = {"structure", "user"}
+USER_EXTRA = ("login", "manager", "manager_id", "etag")
+MAIL_SERVERS = ("smtp", "imap")
+
+
+@dataclass
+class TenantState:
+    """What a tenant holds, as the model sees it, and what apply needs to reach it."""
+
+    organisation: Organisation
+    identity: str | None = None  # login of the user the credentials act for
+    writable: set[str] = field(default_factory=set)
+    readable: set[str] = field(default_factory=set)
+    ids: dict[str, dict[str, int]] = field(default_factory=dict)  # resource -> natural key -> tenant id
+    documents: dict[str, Any] = field(default_factory=dict)  # establishment and services as the tenant holds them
+    secret_fingerprints: dict[str, str] = field(default_factory=dict)  # "email_server.smtp" -> stored fingerprint
+
+
+async def read_tenant(client: O2SClient) -> TenantState:
+    """Everything the target lets us read, in a few concurrent requests."""
+    capabilities = await client.get(f"{EXT}/capabilities", missing_ok=True)
+    readable, writable = _capabilities(capabilities)
+    state = TenantState(organisation=Organisation(version=1), readable=readable, writable=writable)
+    reads = {
+        "identity": client.get("/utilisateurs/myself", missing_ok=True),
+        "structures": client.get_all("/agences"),
+        "users": client.get_all("/utilisateurs"),
+    }
+    optional = {
+        "profiles": ("profile", f"{EXT}/profiles"),
+        "hierarchy": ("hierarchy", f"{EXT}/hierarchy"),
+        "establishment": ("establishment", f"{EXT}/establishment"),
+        "services": ("service", f"{EXT}/services"),
+        "extranet_codes": ("extranet_code", f"{EXT}/extranet-codes"),
+    }
+    for name, (resource, path) in optional.items():
+        if resource in readable:
+            reads[name] = client.get(path, missing_ok=True)
+    answers = dict(zip(reads, await asyncio.gather(*reads.values()), strict=True))
+    _fill(state, answers)
+    return state
+
+
+def _capabilities(document: Any) -> tuple[set[str], set[str]]:
+    if not isinstance(document, dict):
+        return set(PUBLISHED_ONLY), set(PUBLISHED_ONLY)
+    resources = document.get("resources", {})
+    readable = {CAPABILITY_RESOURCES[n] for n, c in resources.items() if n in CAPABILITY_RESOURCES and c.get("read")}
+    writable = {CAPABILITY_RESOURCES[n] for n, c in resources.items() if n in CAPABILITY_RESOURCES and c.get("write")}
+    return readable, writable
+
+
+def _fill(state: TenantState, answers: dict[str, Any]) -> None:
+    identity = answers.get("identity")
+    if isinstance(identity, dict):
+        state.identity = (identity.get("ext") or {}).get("login")
+    sections: dict[str, Any] = {"version": 1}
+    sections["structures"] = _structures(answers["structures"], state)
+    sections["users"] = _users(answers["users"], state)
+    if "profiles" in answers:
+        sections["profiles"] = _profiles(answers["profiles"] or [], state)
+    if "hierarchy" in answers:
+        sections["hierarchy"] = (answers["hierarchy"] or {}).get("tree") or {}
+    if "establishment" in answers and answers["establishment"] is not None:
+        state.documents["establishment"] = answers["establishment"]
+        sections["establishment"] = answers["establishment"]
+    if "services" in answers:
+        services = _strip_fingerprints(answers["services"] or {}, state)
+        state.documents["services"] = services
+        sections["services"] = services
+    if "extranet_codes" in answers:
+        sections["aggregation"] = {"extranet_codes": _codes(answers["extranet_codes"] or [], state)}
+    state.organisation = Organisation.model_validate(sections)
+
+
+def _structures(items: list[dict[str, Any]], state: TenantState) -> dict[str, Any]:
+    found = {}
+    for item in items:
+        state.ids.setdefault("structure", {})[item["code"]] = item["id"]
+        found[item["code"]] = {"name": item["nom"], **({"address": item["adresse"]} if item.get("adresse") else {})}
+    return found
+
+
+def _users(items: list[dict[str, Any]], state: TenantState) -> dict[str, Any]:
+    found = {}
+    for item in items:
+        ext = item.get("ext") or {}
+        login = ext.get("login")
+        if not login:
+            continue
+        state.ids.setdefault("user", {})[login] = item["id"]
+        found[login] = {k: v for k, v in ext.items() if k not in USER_EXTRA and v is not None}
+    return found
+
+
+def _profiles(items: list[dict[str, Any]], state: TenantState) -> dict[str, Any]:
+    found = {}
+    for item in items:
+        state.ids.setdefault("profile", {})[item["label"]] = item["id"]
+        found[item["label"]] = {"from": "none", "valid": item.get("valid"), "rights": item.get("rights") or {}}
+    return found
+
+
+def _codes(items: list[dict[str, Any]], state: TenantState) -> list[dict[str, Any]]:
+    codes = []
+    for item in items:
+        state.ids.setdefault("extranet_code", {})[f"{item['provider']}/{item['code']}"] = item["id"]
+        codes.append({k: item[k] for k in ("provider", "code", "advisor", "authorisation_letter") if item.get(k)})
+    return codes
+
+
+def _strip_fingerprints(services: dict[str, Any], state: TenantState) -> dict[str, Any]:
+    """Services without the stored password fingerprints (kept aside: the model has no room for them)."""
+    servers = services.get("email_server") or {}
+    for name in MAIL_SERVERS:
+        server = servers.get(name)
+        if isinstance(server, dict) and "password_fingerprint" in server:
+            state.secret_fingerprints[f"email_server.{name}"] = server.pop("password_fingerprint")
+    return services
+
+
+def password_matches(fingerprint: str, password: str) -> bool:
+    """Whether ``password`` is the one a stored ``hmac-sha256$salt$digest`` fingerprint was made from."""
+    scheme, _, rest = fingerprint.partition("$")
+    salt, _, digest = rest.partition("$")
+    if scheme != "hmac-sha256" or not salt or not digest:
+        return False
+    try:
+        key = bytes.fromhex(salt)
+    except ValueError:
+        return False
+    computed = hmac.new(key, password.encode(), hashlib.sha256).hexdigest()
+    return hmac.compare_digest(computed, digest)
+
+
+STORED_SECRET = SecretStr("\x00stored secret\x00")  # a password the tenant holds that differs from the file's
+
+
+def settle_secrets(state: TenantState, desired: Organisation | None) -> Organisation:
+    """The tenant's state with each stored password shown as the file's when their fingerprints match.
+
+    Passwords are write-only: only this comparison tells whether the file changes them.
+    """
+    current = state.organisation
+    if not state.secret_fingerprints or current.services is None or current.services.email_server is None:
+        return current
+    wanted = desired.services.email_server if desired and desired.services else None
+    servers = current.services.email_server
+    update: dict[str, Any] = {}
+    for name in MAIL_SERVERS:
+        fingerprint = state.secret_fingerprints.get(f"email_server.{name}")
+        server = getattr(servers, name)
+        if fingerprint is None or server is None:
+            continue
+        want = getattr(wanted, name, None) if wanted else None
+        password = want.password.get_secret_value() if want is not None and want.password else None
+        same = password is not None and password_matches(fingerprint, password)
+        update[name] = server.model_copy(
+            update={"password": SecretStr(password) if same and password else STORED_SECRET}
+        )
+    email_server = servers.model_copy(update=update)
+    return current.model_copy(update={"services": current.services.model_copy(update={"email_server": email_server})})

@@ -1,0 +1,96 @@
+"""Canonical forms for comparison: plain JSON-like values, projected onto what the file manages.
+
+A field the file leaves out (``None``) is not managed, so the tenant's value of it is not
+compared. Free-form maps inside a managed section (products, templates...) are compared
+whole: a key missing from the file's map is a key to remove.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, SecretStr
+
+# Fields that describe how a resource came to be, not its state.
+_NOT_STATE = frozenset({"renamed_from"})
+
+
+def plain(value: Any) -> Any:
+    """``value`` as plain data: models become dicts without their unset (None) fields, secrets are revealed."""
+    if isinstance(value, BaseModel):
+        return {
+            info.alias or name: plain(getattr(value, name))
+            for name, info in type(value).model_fields.items()
+            if getattr(value, name) is not None and name not in _NOT_STATE
+        }
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def managed_pair(want: Any, have: Any) -> tuple[Any, Any]:
+    """(desired, current) as plain data, the current side reduced to what the desired side manages."""
+    if have is None:
+        return plain(want), None
+    if isinstance(want, BaseModel):
+        wanted: dict[str, Any] = {}
+        held: dict[str, Any] = {}
+        for name in type(want).model_fields:
+            value = getattr(want, name)
+            if value is None or name in _NOT_STATE:
+                continue
+            wanted[name], current = managed_pair(value, getattr(have, name, None))
+            if current is not None:
+                held[name] = current
+        return wanted, held
+    if isinstance(want, Mapping) and isinstance(have, Mapping):
+        wanted_map: dict[str, Any] = {}
+        held_map: dict[str, Any] = {str(k): plain(v) for k, v in have.items()}
+        for key, value in want.items():
+            wanted_map[str(key)], current = managed_pair(value, have.get(key))
+            if current is None:
+                held_map.pop(str(key), None)
+            else:
+                held_map[str(key)] = current
+        return wanted_map, held_map
+    return plain(want), plain(have)
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Dotted path -> leaf value; lists are leaves (their order matters in O2S's lists)."""
+    if isinstance(value, Mapping) and value:
+        out: dict[str, Any] = {}
+        for key, inner in value.items():
+            out.update(flatten(inner, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(value, Mapping):
+        return {prefix: {}} if prefix else {}
+    return {prefix: value}
+
+
+def field_differences(before: Any, after: Any) -> list[tuple[str, Any, Any]]:
+    """(path, before, after) for every leaf that differs, in a stable order."""
+    old, new = flatten(before or {}), flatten(after or {})
+    paths = sorted(set(old) | set(new))
+    return [(p, old.get(p), new.get(p)) for p in paths if old.get(p) != new.get(p)]
+
+
+def overlay(want: Any, have: Any) -> Any:
+    """The tenant's plain document ``have`` with what ``want`` manages laid over it.
+
+    Model fields the file leaves out keep the tenant's value; free-form maps and lists the
+    file gives replace the tenant's whole (they are managed as a whole).
+    """
+    if isinstance(want, BaseModel) and isinstance(have, Mapping):
+        merged = dict(have)
+        for name in type(want).model_fields:
+            value = getattr(want, name)
+            if value is not None and name not in _NOT_STATE:
+                merged[name] = overlay(value, have.get(name))
+        return merged
+    return plain(want)

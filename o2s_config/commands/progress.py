@@ -1,0 +1,30 @@
+"""Apply progress: a bar on a terminal, one line per finished change otherwise (CI logs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+
+from o2s_config.apply import Listener
+from o2s_config.changes import Change
+
+
+def progress_listener(changes: list[Change], terminal: bool) -> tuple[Listener, Callable[[], None]]:
+    """A listener called as each change finishes, and a function to call at the end."""
+    if not terminal:
+
+        def line(change: Change, error: BaseException | None) -> None:
+            click.echo(f"{'failed' if error else 'done'}: {change.describe()}", err=True)
+
+        return line, lambda: None
+    bar = Progress(console=Console(stderr=True), transient=False)
+    task = bar.add_task("Applying", total=len([c for c in changes if not c.manual]))
+    bar.start()
+
+    def advance(change: Change, error: BaseException | None) -> None:
+        bar.update(task, advance=1, description=f"{'failed' if error else 'done'}: {change.describe()}")
+
+    return advance, bar.stop

@@ -1,0 +1,1 @@
+"""Plan renderers, one module per output format; all show secrets as ``(sensitive)``."""

@@ -1,0 +1,51 @@
+"""The plan as JSON: the contract of DESIGN.md (``schemas/plan.schema.json``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from o2s_config.changes import Change
+from o2s_config.plan import FORMAT_VERSION, MANUAL_PATHS, Plan
+from o2s_config.render.common import shown
+
+
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """The plan as a JSON-ready document; secrets are masked, payloads are not included."""
+    document: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "target": plan.target,
+        "fingerprint": plan.fingerprint,
+        "summary": plan.summary,
+        "changes": [_change(c) for c in plan.changes],
+        "warnings": plan.warnings,
+        "refusals": {"threshold": plan.threshold_violations, "lockout": plan.lockout_violations},
+    }
+    if plan.source:
+        document["source"] = plan.source
+    return document
+
+
+def _change(change: Change) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "id": change.id,
+        "action": change.action,
+        "resource": change.resource,
+        "key": change.key,
+        "fields": [
+            {"path": f.path, "label": f.label, "before": shown(f, f.before), "after": shown(f, f.after)}
+            for f in change.fields
+        ],
+        "depends_on": list(change.depends_on),
+        "manual": change.manual,
+    }
+    if change.renamed_from:
+        found["renamed_from"] = change.renamed_from
+    if change.manual:
+        found["manual_path"] = MANUAL_PATHS.get(change.resource, "")
+    return found
+
+
+def render_json(plan: Plan) -> str:
+    """The plan document, indented, stable key order."""
+    return json.dumps(plan_document(plan), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,66 @@
+"""The plan as text, terraform-like: ``+`` create, ``~`` update, ``-`` delete; coloured on a terminal."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.text import Text
+
+from o2s_config.catalog import Catalog
+from o2s_config.changes import Change
+from o2s_config.plan import MANUAL_PATHS, Plan
+from o2s_config.render.common import described, field_label
+
+SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red")}
+
+
+def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
+    """Every line of the text plan, styled (styles are dropped when colour is off)."""
+    lines = [Text(f"Plan for {plan.target}", style="bold")]
+    if plan.empty:
+        lines.append(Text("No changes: the tenant matches the file."))
+    for change in plan.changes:
+        lines += change_lines(change, catalog)
+    counts = plan.summary
+    lines.append(Text(""))
+    lines.append(
+        Text(
+            f"Plan: {counts['create']} to create, {counts['update']} to update, "
+            f"{counts['delete']} to delete, {counts['manual']} manual.",
+            style="bold",
+        )
+    )
+    lines += [Text(f"Warning: {w}", style="yellow") for w in plan.warnings]
+    lines += [Text(f"Refused: {r}", style="bold red") for r in plan.lockout_violations + plan.threshold_violations]
+    return lines
+
+
+def change_lines(change: Change, catalog: Catalog) -> list[Text]:
+    """One header line for the change, one line per field."""
+    sign, colour = SIGNS[change.action]
+    header = Text(f"  {sign} {change.resource} {change.key}", style=colour)
+    if change.renamed_from:
+        header.append(f" (renamed from {change.renamed_from})")
+    if change.manual:
+        header.append(f" [manual: {MANUAL_PATHS.get(change.resource, '')}]", style="magenta")
+    lines = [header]
+    for f in change.fields:
+        if change.action == "delete":
+            continue
+        line = Text(f"      {field_label(f)}: ")
+        if change.action == "update":
+            line.append(described(f, f.before, catalog), style="red")
+            line.append(" -> ")
+        line.append(described(f, f.after, catalog), style="green")
+        lines.append(line)
+    return lines
+
+
+def render_text(plan: Plan, catalog: Catalog, color: bool = False, width: int = 160) -> str:
+    """The text plan; ``color`` adds ANSI styles (the CLI turns it on for a terminal without NO_COLOR)."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
+    for line in plan_lines(plan, catalog):
+        console.print(line, soft_wrap=True)
+    return buffer.getvalue()

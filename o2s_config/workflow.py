@@ -1,0 +1,123 @@
+"""The engine's pipelines, wiring the stages: read tenant -> plan; plan -> apply; tenant -> export.
+
+Each function takes an open client and returns data; printing and prompting are the CLI's job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from o2s_config.apply import ApplyReport, Listener, run_changes
+from o2s_config.backends.http import O2SClient
+from o2s_config.backends.tenant import TenantState, read_tenant, settle_secrets
+from o2s_config.backends.writes import execute
+from o2s_config.catalog import Catalog
+from o2s_config.errors import StalePlanError
+from o2s_config.export import export_text
+from o2s_config.model import Organisation
+from o2s_config.plan import MANUAL_PATHS, Plan, build_plan
+from o2s_config.validate import ValidatedOrganisation
+
+# resource type -> how to stop managing it in the desired state, when the target cannot read it
+_UNMANAGE: dict[str, Any] = {
+    "profile": lambda o: o.model_copy(update={"profiles": None}),
+    "hierarchy": lambda o: o.model_copy(update={"hierarchy": None}),
+    "establishment": lambda o: o.model_copy(update={"establishment": None}),
+    "service": lambda o: o.model_copy(update={"services": None}),
+    "extranet_code": lambda o: _aggregation(o, "extranet_codes"),
+    "custodian_contact": lambda o: _aggregation(o, "custodian_contacts"),
+}
+
+
+def _aggregation(org: Organisation, part: str) -> Organisation:
+    if org.aggregation is None:
+        return org
+    return org.model_copy(update={"aggregation": org.aggregation.model_copy(update={part: None})})
+
+
+@dataclass
+class Planned:
+    """A plan and the tenant state it was computed from (apply needs its ids)."""
+
+    plan: Plan
+    state: TenantState
+
+
+def readable_part(desired: Organisation, state: TenantState) -> tuple[Organisation, list[str]]:
+    """What of ``desired`` the target lets us compare; notes name what is left to do by hand."""
+    notes = []
+    for resource, unmanage in _UNMANAGE.items():
+        if resource in state.readable:
+            continue
+        trimmed = unmanage(desired)
+        if trimmed != desired:
+            notes.append(
+                f"this target cannot read {resource.replace('_', ' ')}s: they are not compared; "
+                f"check them by hand in {MANUAL_PATHS[resource]}"
+            )
+            desired = trimmed
+    return desired, notes
+
+
+async def plan_organisation(
+    client: O2SClient, desired: Organisation, catalog: Catalog, target: str, secrets: Iterable[str] = ()
+) -> Planned:
+    """Read the tenant and plan ``desired`` against it."""
+    state = await read_tenant(client)
+    desired, notes = readable_part(desired, state)
+    current = settle_secrets(state, desired)
+    plan = build_plan(
+        desired, current, catalog, target, identity=state.identity, secrets=secrets, writable=state.writable
+    )
+    plan.warnings += notes
+    return Planned(plan, state)
+
+
+async def plan_file(client: O2SClient, validated: ValidatedOrganisation, catalog: Catalog, target: str) -> Planned:
+    """Read the tenant and plan the validated file against it (the plan records which file)."""
+    planned = await plan_organisation(client, validated.organisation, catalog, target, validated.loaded.secrets)
+    # an absolute path: a saved plan may be applied from another folder (a CI job's later step)
+    source = str(validated.loaded.path.resolve())
+    planned.plan.source = {"file": source, "sha256": file_digest(validated.loaded.files)}
+    return planned
+
+
+async def export_tenant(client: O2SClient, catalog: Catalog) -> str:
+    """The target's organisation as a file; stored passwords become ``${env:...}`` references."""
+    state = await read_tenant(client)
+    return export_text(settle_secrets(state, None), catalog)
+
+
+def file_digest(files: list[Path]) -> str:
+    """A hash of the organisation file and every file it extends."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes())
+    return "sha256:" + digest.hexdigest()
+
+
+def check_saved(saved: dict[str, Any], planned: Planned) -> None:
+    """Refuse a saved plan when the tenant or the file changed since it was computed."""
+    if saved.get("fingerprint") != planned.plan.fingerprint:
+        raise StalePlanError(
+            "the tenant changed since this plan was saved (fingerprint differs): run plan again and review it"
+        )
+    if saved.get("source", {}).get("sha256") != planned.plan.source.get("sha256"):
+        raise StalePlanError("the organisation file changed since this plan was saved: run plan again and review it")
+    if [c.get("id") for c in saved.get("changes", [])] != [c.id for c in planned.plan.changes]:
+        raise StalePlanError("this plan no longer matches what the file asks for: run plan again and review it")
+
+
+async def apply_planned(
+    client: O2SClient, planned: Planned, parallelism: int, on_finish: Listener | None = None
+) -> ApplyReport:
+    """Make the plan's changes on the tenant."""
+
+    async def one(change: Any) -> None:
+        await execute(client, planned.state, change)
+
+    return await run_changes(planned.plan.changes, one, parallelism, on_finish)

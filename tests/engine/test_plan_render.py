@@ -1,0 +1,125 @@
+"""Plan checks and the three renderers: warnings, safety, escaping, colour, the JSON contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from o2s_config.catalog import load_catalog
+from o2s_config.changes import Change, FieldChange
+from o2s_config.plan import Plan, build_plan
+from o2s_config.render.json import render_json
+from o2s_config.render.markdown import FOLD_AFTER, escape, render_markdown
+from o2s_config.render.text import render_text
+from tests.engine.factories import CONSEILLER, org, user, users
+
+CATALOG = load_catalog()
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "plan.schema.json").read_text())
+ADMIN_USER = {"admin": user(login="admin", profile="Administrateur")}
+BASE = {"structures": {"paris": {"name": "Paris"}}, "profiles": {"Conseiller": CONSEILLER}}
+
+
+def a_plan(desired: dict, current: dict, identity: str | None = "admin", secrets: tuple[str, ...] = ()) -> Plan:
+    return build_plan(org(**desired), org(**current), CATALOG, "sandbox:t.db", identity=identity, secrets=secrets)
+
+
+def test_warnings_name_emails_sensitive_rights_and_billed_options() -> None:
+    profiles = {"Conseiller": CONSEILLER, "Chef": {"from": "all"}}
+    desired = {**BASE, "profiles": profiles, "users": {**ADMIN_USER, "a": user(login="a", esignature=True)}}
+    plan = a_plan(desired, {**BASE, "users": ADMIN_USER})
+    assert "user a: an activation e-mail will be sent to a@exemple.fr" in plan.warnings
+    assert "user a: billed option switched on: e-signature access" in plan.warnings
+    assert any(
+        w.startswith("profile Chef: sensitive rights granted: « Accès au module « Administration » »")
+        for w in plan.warnings
+    )
+
+
+def test_threshold_counts_deactivations_against_active_users() -> None:
+    current = {**BASE, "users": {**ADMIN_USER, **users("a", "b", "c", "d")}}
+    plan = a_plan({**BASE, "users": {**ADMIN_USER, **users("a", "b", "c")}, "prune": {"users": True}}, current)
+    assert plan.threshold_violations == []  # 1 of 5 is 20 %, not more
+    plan = a_plan({**BASE, "users": {**ADMIN_USER, **users("a", "b")}, "prune": {"users": True}}, current)
+    assert plan.threshold_violations and plan.refusals(force=True) == []
+
+
+def test_the_last_active_admin_cannot_be_removed_whoever_applies() -> None:
+    current = {**BASE, "users": {**ADMIN_USER, **users("a")}}
+    desired = {**BASE, "users": {"admin": user(login="admin", profile="Administrateur", active=False), **users("a")}}
+    plan = a_plan(desired, current, identity=None)
+    assert plan.lockout_violations == [
+        "this plan leaves no active user with the Administration module (lockout protection)"
+    ]
+    assert plan.refusals(force=True) == plan.lockout_violations
+
+
+def test_fingerprint_follows_the_tenant_state() -> None:
+    desired = {**BASE, "users": ADMIN_USER}
+    same = a_plan(desired, {**BASE, "users": ADMIN_USER}).fingerprint
+    assert same == a_plan(desired, {**BASE, "users": ADMIN_USER}).fingerprint
+    assert same != a_plan(desired, {**BASE, "users": {**ADMIN_USER, **users("z")}}).fingerprint
+
+
+def plan_with(*changes: Change) -> Plan:
+    return Plan(target="sandbox:t.db", fingerprint="sha256:" + "0" * 64, changes=list(changes))
+
+
+def test_secrets_are_masked_in_every_format() -> None:
+    secret = FieldChange("email_server.smtp.password", "old-pw", "new-pw", sensitive=True)
+    plan = plan_with(Change("update", "service", "email_server", (secret,), payload={"x": "new-pw"}))
+    for text in (render_text(plan, CATALOG), render_markdown(plan, CATALOG), render_json(plan)):
+        assert "(sensitive)" in text and "new-pw" not in text and "old-pw" not in text
+
+
+def test_json_output_follows_the_schema() -> None:
+    desired = {**BASE, "users": {**ADMIN_USER, **users("a", "b")}, "hierarchy": {"a": ["b"]}}
+    document = json.loads(render_json(a_plan(desired, {})))
+    jsonschema.validate(document, SCHEMA)
+    assert document["summary"]["create"] == len(document["changes"])
+
+
+def test_text_shows_french_labels_next_to_ids() -> None:
+    current = {"profiles": {"Conseiller": CONSEILLER}}
+    rights = {"administration": {"module_access": False}, "agenda": {"view_calendars": "own"}}
+    text = render_text(a_plan({"profiles": {"Conseiller": {"from": "all", "rights": rights}}}, current), CATALOG)
+    expected = (
+        'rights.agenda.view_calendars « Voir les agendas… »: "group" '
+        '(Voir mon agenda et ceux des utilisateurs de mon groupe) -> "own" (Voir uniquement mon agenda)'
+    )
+    assert expected in text
+
+
+def test_colour_only_when_asked() -> None:
+    plan = a_plan({**BASE}, {})
+    assert "\x1b[" in render_text(plan, CATALOG, color=True)
+    assert "\x1b[" not in render_text(plan, CATALOG, color=False)
+
+
+@pytest.mark.parametrize("raw", ["a|b", "`code`", "<script>", "x\ny", "*bold*"])
+def test_markdown_escapes_values(raw: str) -> None:
+    escaped = escape(raw)
+    assert "|" not in escaped.replace("\\|", "") and "<script>" not in escaped and "\n" not in escaped
+    assert "`" not in escaped.replace("\\`", "") and "*" not in escaped.replace("\\*", "")
+
+
+def test_markdown_table_survives_a_pipe_in_a_name() -> None:
+    plan = plan_with(Change("create", "structure", "a|b", (FieldChange("name", None, "Agence | Nord"),)))
+    rows = [line for line in render_markdown(plan, CATALOG).splitlines() if "Agence" in line]
+    assert len(rows) == 1 and rows[0].count(" | ") == 4  # five cells, none split by the value's pipe
+
+
+def test_long_markdown_plans_are_folded() -> None:
+    many = [Change("create", "structure", f"s{i}", (FieldChange("name", None, "S"),)) for i in range(FOLD_AFTER + 1)]
+    assert "<details>" in render_markdown(plan_with(*many), CATALOG)
+    assert "<details>" not in render_markdown(plan_with(*many[:FOLD_AFTER]), CATALOG)
+
+
+def test_changes_the_target_cannot_write_are_manual_steps() -> None:
+    desired = {**BASE, "users": {**ADMIN_USER, **users("a")}}
+    plan = build_plan(org(**desired), org(), CATALOG, "t", identity="admin", writable={"structure", "user"})
+    manual = {c.resource for c in plan.changes if c.manual}
+    assert manual == {"profile"} and plan.summary["manual"] == 1
+    assert "manual: Administration > Gestion des droits" in render_text(plan, CATALOG)
