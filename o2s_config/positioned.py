@@ -16,6 +16,17 @@ class _Mark(Protocol):
     column: int
 
 
+# A place is kept as one int, line << 24 | column (both 0-based): a 10,000-user file has some
+# 300,000 places, and parser Mark objects for them would weigh about 40 MB.
+_COLUMN_BITS = 24
+_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
+
+
+def pack(mark: _Mark) -> int:
+    """A parser mark as one int (see above)."""
+    return mark.line << _COLUMN_BITS | min(mark.column, _COLUMN_MASK)
+
+
 @dataclass(frozen=True, order=True)
 class Loc:
     """A place in a file; line and column are 1-based."""
@@ -25,10 +36,11 @@ class Loc:
     column: int
 
 
-def _loc(file: str, mark: _Mark | Loc) -> Loc:
+def place(file: str, mark: int | Loc) -> Loc:
+    """The Loc of a packed place (a Loc stays as it is)."""
     if isinstance(mark, Loc):
         return mark
-    return Loc(file, mark.line + 1, mark.column + 1)
+    return Loc(file, (mark >> _COLUMN_BITS) + 1, (mark & _COLUMN_MASK) + 1)
 
 
 class SecretText(str):
@@ -42,21 +54,21 @@ class PosDict(dict[str, Any]):
 
     __slots__ = ("file", "key_marks", "start", "value_marks")
 
-    def __init__(self, file: str, start: _Mark | Loc) -> None:
+    def __init__(self, file: str, start: int | Loc) -> None:
         super().__init__()
         self.file = file
         self.start = start
-        self.key_marks: dict[str, _Mark | Loc] = {}
-        self.value_marks: dict[str, _Mark | Loc] = {}
+        self.key_marks: dict[str, int | Loc] = {}
+        self.value_marks: dict[str, int | Loc] = {}
 
     def loc(self) -> Loc:
-        return _loc(self.file, self.start)
+        return place(self.file, self.start)
 
     def key_loc(self, key: str) -> Loc:
-        return _loc(self.file, self.key_marks[key]) if key in self.key_marks else self.loc()
+        return place(self.file, self.key_marks[key]) if key in self.key_marks else self.loc()
 
     def value_loc(self, key: str) -> Loc:
-        return _loc(self.file, self.value_marks[key]) if key in self.value_marks else self.key_loc(key)
+        return place(self.file, self.value_marks[key]) if key in self.value_marks else self.key_loc(key)
 
 
 class PosList(list[Any]):
@@ -64,17 +76,17 @@ class PosList(list[Any]):
 
     __slots__ = ("file", "marks", "start")
 
-    def __init__(self, file: str, start: _Mark | Loc) -> None:
+    def __init__(self, file: str, start: int | Loc) -> None:
         super().__init__()
         self.file = file
         self.start = start
-        self.marks: list[_Mark | Loc] = []
+        self.marks: list[int | Loc] = []
 
     def loc(self) -> Loc:
-        return _loc(self.file, self.start)
+        return place(self.file, self.start)
 
     def item_loc(self, index: int) -> Loc:
-        return _loc(self.file, self.marks[index]) if 0 <= index < len(self.marks) else self.loc()
+        return place(self.file, self.marks[index]) if 0 <= index < len(self.marks) else self.loc()
 
 
 def locate(root: Any, path: tuple[str | int, ...], *, key: bool = False) -> Loc | None:

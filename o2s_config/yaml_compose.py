@@ -22,7 +22,7 @@ from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError
 
 from o2s_config.diagnostics import Diagnostic
-from o2s_config.positioned import Loc, PosDict, PosList, SecretText
+from o2s_config.positioned import Loc, PosDict, PosList, SecretText, pack, place
 
 ENV_REF = re.compile(r"\$(\$?)\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 _INT = re.compile(r"^[-+]?[0-9]+$")
@@ -91,7 +91,8 @@ class _Composer:
         self.root_mark: Any = None
 
     def error(self, mark: Any, message: str) -> Diagnostic:
-        d = Diagnostic(self.file, mark.line + 1, mark.column + 1, message)
+        loc = loc_of(mark, self.file)
+        d = Diagnostic(self.file, loc.line, loc.column, message)
         self.errors.append(d)
         return d
 
@@ -156,9 +157,9 @@ class _Composer:
                 if event.tag is not None and event.tag not in (_TAG + "map", _TAG + "seq"):
                     self.error(event.start_mark, f"unsupported YAML tag '{event.tag}'")
                 container = (
-                    PosDict(self.file, event.start_mark)
+                    PosDict(self.file, pack(event.start_mark))
                     if kind is ev.MappingStartEvent
-                    else PosList(self.file, event.start_mark)
+                    else PosList(self.file, pack(event.start_mark))
                 )
                 stack.append(_Frame(container, event.anchor))
                 continue
@@ -186,9 +187,9 @@ class _Composer:
                 raise self.abort(event.start_mark, f"unexpected YAML event {kind.__name__}")
             if not stack:
                 return value
-            self._attach(stack[-1], value, event.start_mark, size)
+            self._attach(stack[-1], value, pack(event.start_mark), size)
 
-    def _attach(self, frame: _Frame, value: Any, mark: Any, size: int) -> None:
+    def _attach(self, frame: _Frame, value: Any, mark: int | Loc, size: int) -> None:
         frame.size += size
         container = frame.container
         if isinstance(container, PosList):
@@ -304,4 +305,7 @@ def compose(text: str, file: str, env: dict[str, str], limits: Limits | None = N
 
 
 def loc_of(mark: Any, file: str) -> Loc:
+    """The place of a parser mark or a packed place."""
+    if isinstance(mark, int):
+        return place(file, mark)
     return Loc(file, mark.line + 1, mark.column + 1)
