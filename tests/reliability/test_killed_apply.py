@@ -15,7 +15,7 @@ from tests.reliability.cli import run_cli, start_cli
 from tests.reliability.conftest import Server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from synthetic import organisation_yaml  # noqa: E402
+from synthetic import organisation_yaml
 
 USERS = 300
 KILL_AFTER_WRITES = 120  # well inside the ~600 writes the first apply needs

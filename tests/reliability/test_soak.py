@@ -63,7 +63,9 @@ def drift(client: httpx.Client, rng: random.Random) -> str:
         body = {"label": target["label"], "valid": target["valid"], "from": "none", "rights": rights}
         call(client, "PUT", f"/ext/v1/profiles/{target['id']}", json=body)
     elif kind == "service":
-        call(client, "PATCH", "/ext/v1/services", json={"contact_categories": ["Client", f"Ajout {rng.randint(0, 99)}"]})
+        call(
+            client, "PATCH", "/ext/v1/services", json={"contact_categories": ["Client", f"Ajout {rng.randint(0, 99)}"]}
+        )
     else:
         update(client, uid, title="Mme" if ext["title"] == "M." else "M.", title_other=None)
     return f"{kind} {ext['login']}"
