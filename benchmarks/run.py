@@ -7,8 +7,9 @@ Against the embedded default a new tenant is made in a temporary folder; against
 server should hold a new tenant (its credentials come from O2S_TOKEN etc., as for the CLI).
 The figures, in order: a bare ruamel.yaml safe load of the file (C extension: the floor),
 validate, plan on the empty tenant, apply of that plan (and its HTTP requests), a no-op plan
-(and its HTTP requests), a plan with 1 % of the users changed, and the peak memory of the process
-(the embedded tenant runs in the same process, so its memory is counted too).
+(and its HTTP requests), a plan with 1 % of the users changed, and the peak memory. Each stage
+runs in a fresh process, as each CLI command does; peak_rss_mb is the largest of them (the
+embedded tenant runs in the same process, so its memory is counted too).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import asyncio
 import json
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -72,7 +74,35 @@ def best(runs: int, action: Any) -> float:
     return min(times)
 
 
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def stage(name: str, file: Path, target: str, parallelism: int) -> dict[str, Any]:
+    """One stage, as one CLI run would do it, in this (fresh) process."""
+    if name == "parse":
+        text = file.read_text(encoding="utf-8")
+        return {"s": best(3, lambda: YAML(typ="safe", pure=False).load(text)), "rss": peak_rss_mb()}
+    if name == "validate":
+        return {"s": best(3, lambda: validate_file(file, env={})), "rss": peak_rss_mb()}
+    seconds, requests, planned = asyncio.run(timed_plan(target, file))
+    figures: dict[str, Any] = {"s": seconds, "requests": requests, "changes": len(planned.plan.changes)}
+    if name == "apply":
+        figures["s"], figures["requests"] = asyncio.run(timed_apply(target, planned, parallelism))
+    return {**figures, "rss": peak_rss_mb()}
+
+
+def run_stage(name: str, file: Path, target: str, parallelism: int) -> dict[str, Any]:
+    """``stage`` in a child process: each measured command starts cold, as the CLI does."""
+    command = [sys.executable, __file__, "--stage", name, "--file", str(file), "--target", target]
+    done = subprocess.run([*command, "--parallelism", str(parallelism)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"stage {name} failed:\n{done.stderr}")
+    return dict(json.loads(done.stdout.splitlines()[-1]))
+
+
 def measure(users: int, target: str | None, folder: Path, parallelism: int) -> dict[str, Any]:
+    """Every figure of the benchmark; the tool's stages each run in a process of their own."""
     text = organisation_yaml(users)
     path = folder / "organisation.yaml"
     path.write_text(text, encoding="utf-8")
@@ -81,21 +111,21 @@ def measure(users: int, target: str | None, folder: Path, parallelism: int) -> d
     target = target or f"sandbox:{folder / 'tenant.db'}"
     figures: dict[str, Any] = {"users": users, "target": "embedded" if target.startswith("sandbox:") else target}
     figures["file_mb"] = round(path.stat().st_size / 1e6, 2)
-    figures["yaml_parse_s"] = best(3, lambda: YAML(typ="safe", pure=False).load(text))
-    figures["validate_s"] = best(3, lambda: validate_file(path, env={}))
-    seconds, _, planned = asyncio.run(timed_plan(target, path))
-    figures["plan_create_s"] = seconds
-    figures["plan_create_changes"] = len(planned.plan.changes)
-    figures["apply_create_s"], figures["apply_requests"] = asyncio.run(timed_apply(target, planned, parallelism))
-    noop = [asyncio.run(timed_plan(target, path)) for _ in range(3)]
-    seconds, requests, planned = min(noop, key=lambda run: run[0])
-    if not planned.plan.empty:
-        raise SystemExit(f"the no-op plan is not empty: {[c.id for c in planned.plan.changes][:5]}")
-    figures["plan_noop_s"], figures["plan_noop_requests"] = seconds, requests
-    seconds, _, planned = asyncio.run(timed_plan(target, changed))
-    figures["plan_update_s"] = seconds
-    figures["plan_update_changes"] = len(planned.plan.changes)
-    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["yaml_parse_s"] = run_stage("parse", path, target, parallelism)["s"]
+    runs = {"validate": run_stage("validate", path, target, parallelism)}
+    runs["plan_create"] = run_stage("plan", path, target, parallelism)
+    runs["apply_create"] = run_stage("apply", path, target, parallelism)
+    runs["plan_noop"] = min((run_stage("plan", path, target, parallelism) for _ in range(3)), key=lambda r: r["s"])
+    if runs["plan_noop"]["changes"]:
+        raise SystemExit(f"the no-op plan is not empty: {runs['plan_noop']['changes']} changes")
+    runs["plan_update"] = run_stage("plan", changed, target, parallelism)
+    figures["validate_s"] = runs["validate"]["s"]
+    figures["plan_create_s"], figures["plan_create_changes"] = runs["plan_create"]["s"], runs["plan_create"]["changes"]
+    figures["apply_create_s"], figures["apply_requests"] = runs["apply_create"]["s"], runs["apply_create"]["requests"]
+    figures["plan_noop_s"], figures["plan_noop_requests"] = runs["plan_noop"]["s"], runs["plan_noop"]["requests"]
+    figures["plan_update_s"], figures["plan_update_changes"] = runs["plan_update"]["s"], runs["plan_update"]["changes"]
+    figures["peak_rss_mb"] = max(run["rss"] for run in runs.values())
+    figures["peak_rss_mb_by_stage"] = {name: round(run["rss"], 1) for name, run in runs.items()}
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
 
 
@@ -105,7 +135,12 @@ def main() -> None:
     parser.add_argument("--target", help="a running sandbox server (http://127.0.0.1:PORT); default: embedded")
     parser.add_argument("--parallelism", type=int, default=8)
     parser.add_argument("--json", action="store_true", help="one line of JSON (the default prints it indented)")
+    parser.add_argument("--stage", choices=["parse", "validate", "plan", "apply"], help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.stage:
+        print(json.dumps(stage(args.stage, args.file, args.target, args.parallelism)))
+        return
     with tempfile.TemporaryDirectory() as folder:
         figures = measure(args.users, args.target, Path(folder), args.parallelism)
     print(json.dumps(figures) if args.json else json.dumps(figures, indent=2))
