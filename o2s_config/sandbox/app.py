@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from o2s_config.sandbox import handlers, routes_ext, routes_published
 from o2s_config.sandbox.auth import DEFAULT_TOKEN_TTL, Authority, Credentials
 from o2s_config.sandbox.faults import FaultMiddleware, Faults
+from o2s_config.sandbox.limits import BodyLimitMiddleware
 from o2s_config.sandbox.openapi_doc import document
 from o2s_config.sandbox.seed import seed_tenant
 from o2s_config.sandbox.store import Store
@@ -46,7 +47,8 @@ def create_app(
     add_token_route(app)
     handlers.install(app)
     app.openapi = lambda: document(app)  # type: ignore[method-assign]
+    app.add_middleware(BodyLimitMiddleware)
     faults = Faults(fail_rate, rate_limit, latency_ms, seed)
-    if faults.active:
+    if faults.active:  # added last, so it runs first: a faulted request is not even read
         app.add_middleware(FaultMiddleware, faults=faults)
     return app

@@ -60,7 +60,9 @@ class Authority:
             )
         if not (_same(form.get("username"), wanted.username) and _same(form.get("password"), wanted.password)):
             raise ProblemError("unauthorized", "wrong username or password", "username", error="invalid_grant")
-        return self._sign({"sub": wanted.username, "exp": int(self.clock()) + self.ttl, "jti": secrets.token_hex(8)})
+        # not truncated to the second (JWT NumericDate allows fractions): a token lives exactly ``ttl``
+        expiry = round(self.clock() + self.ttl, 3)
+        return self._sign({"sub": wanted.username, "exp": expiry, "jti": secrets.token_hex(8)})
 
     def _sign(self, claims: dict[str, object]) -> str:
         head = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())

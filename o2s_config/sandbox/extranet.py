@@ -36,9 +36,7 @@ def get_row(tx: Tx, code_id: int) -> sqlite3.Row:
 def _columns(tx: Tx, code: ExtranetCode, own_id: int | None) -> tuple[Any, ...]:
     holder = tx.scalar("SELECT id FROM extranet_codes WHERE provider = ? AND code = ?", code.provider, code.code)
     if holder is not None and holder != own_id:
-        raise ProblemError(
-            "conflict", f"code '{code.code}' of '{code.provider}' is already assigned (id {holder})", "code"
-        )
+        raise ProblemError("conflict", f"code '{code.code}' of '{code.provider}' is already assigned", "code")
     user_id = tx.scalar("SELECT id FROM users WHERE login = ?", code.advisor)
     if user_id is None:
         raise ProblemError("validation", f"unknown user '{code.advisor}'", "advisor")

@@ -50,6 +50,11 @@ async def on_database(request: Request, error: Exception) -> JSONResponse:
     return problem_response(ProblemError("internal", _INTERNAL), request.url.path)
 
 
+async def on_integrity(request: Request, error: Exception) -> JSONResponse:
+    """A uniqueness the rules did not foresee, caught by the database itself: still a conflict."""
+    return problem_response(ProblemError("conflict", "this change conflicts with the tenant's data"), request.url.path)
+
+
 async def on_unencodable(request: Request, error: Exception) -> JSONResponse:
     """Valid JSON that is not storable text (a lone surrogate)."""
     problem = ProblemError("validation", "text must be valid Unicode (no lone surrogates)")
@@ -66,6 +71,7 @@ HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[JSONRes
     StarletteHTTPException: on_http,
     RequestValidationError: on_invalid,
     sqlite3.OperationalError: on_database,
+    sqlite3.IntegrityError: on_integrity,
     UnicodeEncodeError: on_unencodable,
     Exception: on_defect,
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from o2s_config.model.hierarchy import Hierarchy, manager_map
@@ -52,11 +52,25 @@ def set_manager(tx: Tx, user_id: int, manager_id: int | None, field: str = "mana
     documents.write(tx, DOC, {})
 
 
+# beyond this many logins a PATCH reads the whole table once instead of looking each one up
+_LOOKUP_LIMIT = 500
+
+
 def replace(tx: Tx, wanted: Mapping[str, str | None], whole: bool, if_match: str | None) -> None:
-    """Set the managers of the logins in ``wanted``; with ``whole``, everyone else is detached."""
+    """Set the managers of the logins in ``wanted``; with ``whole``, everyone else is detached.
+
+    A partial change reads only the users it names and the chains above them, so attaching
+    one advisor costs the same in a firm of ten users as in one of fifty thousand.
+    """
     check_if_match(if_match, documents.version(tx, DOC))
-    ids = {login: user_id for user_id, login in tx.all("SELECT id, login FROM users")}
-    current = {user_id: manager for user_id, manager in tx.all("SELECT id, manager_id FROM users")}
+    names = {*wanted, *(m for m in wanted.values() if m is not None)}
+    if whole or len(names) > _LOOKUP_LIMIT:
+        rows = tx.all("SELECT id, login, manager_id FROM users")
+    else:
+        marks = ",".join("?" * len(names))
+        rows = tx.all(f"SELECT id, login, manager_id FROM users WHERE login IN ({marks})", *sorted(names))
+    ids = {login: user_id for user_id, login, _ in rows}
+    current = {user_id: manager for user_id, _, manager in rows}
     final = dict.fromkeys(current) if whole else dict(current)
     for login, manager in wanted.items():
         for name in (login, manager):
@@ -66,8 +80,9 @@ def replace(tx: Tx, wanted: Mapping[str, str | None], whole: bool, if_match: str
             raise ProblemError("hierarchy", f"'{login}' cannot be his own manager", f"managers.{login}")
         final[ids[login]] = None if manager is None else ids[manager]
     changed = [user_id for user_id in final if final[user_id] != current[user_id]]
+    managers = final if whole else _Managers(tx, final)
     for user_id in changed:
-        cycle = find_cycle(final, user_id)
+        cycle = find_cycle(managers, user_id)
         if cycle:
             raise ProblemError("hierarchy", f"this would make a cycle: {_logins(tx, cycle)}", "managers")
     stamp = now()
@@ -80,6 +95,25 @@ def replace(tx: Tx, wanted: Mapping[str, str | None], whole: bool, if_match: str
             user_id,
         )
     documents.write(tx, DOC, {})
+
+
+class _Managers(Mapping[int, int | None]):
+    """user id -> manager id: the pending changes first, then the stored tree (read on demand)."""
+
+    def __init__(self, tx: Tx, pending: dict[int, int | None]) -> None:
+        self._tx = tx
+        self._known = dict(pending)
+
+    def __getitem__(self, user_id: int) -> int | None:
+        if user_id not in self._known:
+            self._known[user_id] = self._tx.scalar("SELECT manager_id FROM users WHERE id = ?", user_id)
+        return self._known[user_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._known)
+
+    def __len__(self) -> int:
+        return len(self._known)
 
 
 def managers_of_tree(tree: Hierarchy) -> dict[str, str | None]:

@@ -15,8 +15,8 @@ from o2s_config.sandbox.problems import KINDS, PROBLEM_MEDIA_TYPE
 from o2s_config.sandbox.wire import Problem
 
 PAGED = {"/utilisateurs", "/agences", "/profils", "/ext/v1/outbox"}
-# statuses any operation may answer: auth, faults, and request validation
-COMMON = (400, 401, 422, 429, 503)
+# statuses any operation may answer: auth, faults, body size and request validation
+COMMON = (400, 401, 413, 422, 429, 503)
 BY_METHOD = {
     "get": (404,),
     "post": (404, 409, 412),

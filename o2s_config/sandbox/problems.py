@@ -21,6 +21,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "lockout": (409, "Administration lockout"),
     "support-required": (409, "Change requires O2S support"),
     "precondition-failed": (412, "Precondition failed"),
+    "too-large": (413, "Payload too large"),
     "validation": (422, "Invalid request"),
     "rights": (422, "Invalid rights"),
     "hierarchy": (422, "Invalid hierarchy"),

@@ -65,7 +65,7 @@ def base_rights(tx: Tx, base: str, field: str = "from") -> RightsMap:
 def _check_label_free(tx: Tx, label: str, own_id: int | None) -> None:
     holder = tx.scalar("SELECT id FROM profiles WHERE label = ?", label)
     if holder is not None and holder != own_id:
-        raise ProblemError("conflict", f"profile label '{label}' is already used (id {holder})", "label")
+        raise ProblemError("conflict", f"profile label '{label}' is already used", "label")
 
 
 def _refuse_builtin(row: sqlite3.Row, action: str) -> None:

@@ -48,7 +48,7 @@ def _validated(code: object, fields: dict[str, Any]) -> tuple[str, Structure]:
 def _check_code_free(tx: Tx, code: str, own_id: int | None) -> None:
     holder = tx.scalar("SELECT id FROM structures WHERE code = ?", code)
     if holder is not None and holder != own_id:
-        raise ProblemError("conflict", f"structure code '{code}' is already used (id {holder})", "code")
+        raise ProblemError("conflict", f"structure code '{code}' is already used", "code")
 
 
 def create(tx: Tx, fields: dict[str, Any]) -> int:

@@ -109,17 +109,19 @@ def check_record(record: dict[str, Any]) -> None:
 
 
 def _check_unique(tx: Tx, record: dict[str, Any], own_id: int | None) -> None:
+    # the problem says what is taken, never who holds it: an error must not reveal another user
     probes = [
-        ("login", "SELECT id, login FROM users WHERE login = ?", record["login"]),
-        ("email", "SELECT id, login FROM users WHERE email_key = ?", record["email"].lower()),
-        ("advisor_id", "SELECT id, login FROM users WHERE advisor_id = ?", record["advisor_id"]),
+        ("login", "SELECT id FROM users WHERE login = ?", record["login"]),
+        ("email", "SELECT id FROM users WHERE email_key = ?", record["email"].lower()),
+        ("advisor_id", "SELECT id FROM users WHERE advisor_id = ?", record["advisor_id"]),
     ]
     for name, sql, value in probes:
-        holder = tx.one(sql, value) if value is not None else None
-        if holder is not None and holder["id"] != own_id:
-            raise ProblemError(
-                "conflict", f"{name} '{value}' is already used by user '{holder['login']}' (id {holder['id']})", name
-            )
+        holder = tx.scalar(sql, value) if value is not None else None
+        if holder is not None and holder != own_id:
+            raise ProblemError("conflict", f"this {name} is already used by another user", name)
+    pairs = [(ref["referentiel"], ref["identifiant"]) for ref in record["ref_externes"]]
+    if len(set(pairs)) != len(pairs):
+        raise ProblemError("validation", "refExternes lists the same reference twice", "refExternes")
     for ref in record["ref_externes"]:
         holder_id = tx.scalar(
             "SELECT user_id FROM user_refs WHERE referentiel = ? AND identifiant = ?",
@@ -127,11 +129,8 @@ def _check_unique(tx: Tx, record: dict[str, Any], own_id: int | None) -> None:
             ref["identifiant"],
         )
         if holder_id is not None and holder_id != own_id:
-            raise ProblemError(
-                "conflict",
-                f"reference {ref['referentiel']}:{ref['identifiant']} belongs to user id {holder_id}",
-                "refExternes",
-            )
+            message = f"reference {ref['referentiel']}:{ref['identifiant']} belongs to another user"
+            raise ProblemError("conflict", message, "refExternes")
 
 
 def _custom_rights(tx: Tx, record: dict[str, Any], changes: dict[str, Any], stored: Any) -> Any:
@@ -226,11 +225,6 @@ def delete(tx: Tx, user_id: int, if_match: str | None) -> None:
         set_manager(tx, user_id, None)
     tx.run("DELETE FROM users WHERE id = ?", user_id)
     tx.check_lockout = True
-
-
-def touch(tx: Tx, user_id: int) -> None:
-    """Mark a user as written by this transaction (new ETag, dateMaj)."""
-    tx.run("UPDATE users SET updated = ?, version = ? WHERE id = ?", now(), tx.revision, user_id)
 
 
 def _id_by_login(tx: Tx, login: str, field: str) -> int:

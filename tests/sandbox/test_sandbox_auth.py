@@ -6,10 +6,12 @@ import time
 from collections.abc import Callable
 
 import httpx
+import pytest
 from sandbox_harness import Server, assert_problem
 
 from o2s_config.sandbox.app import TOKEN_PATH
-from o2s_config.sandbox.auth import Credentials
+from o2s_config.sandbox.auth import Authority, Credentials
+from o2s_config.sandbox.problems import ProblemError
 
 CREDENTIALS = Credentials("o2s-config", "client-secret", "admin", "s3cret")
 GRANT = {
@@ -90,3 +92,15 @@ def test_a_tampered_token_is_refused(fresh: Callable[..., Server]) -> None:
     forged = f"{head}.{body[:-2]}{'A' if body[-2] != 'A' else 'B'}{body[-1]}.{signature}"
     assert_problem(running.client(token=forged).get("/utilisateurs"), 401, "unauthorized")
     assert running.client(token=token).get("/utilisateurs").status_code == 200
+
+
+def test_a_token_lives_exactly_its_ttl() -> None:
+    now = [100.9]
+    authority = Authority(None, CREDENTIALS, ttl=1, clock=lambda: now[0])
+    token = authority.grant(GRANT)
+    now[0] = 101.85  # 0.95 s later: still within the ttl
+    assert authority.subject(f"Bearer {token}") == "admin"
+    now[0] = 101.95
+    with pytest.raises(ProblemError) as refused:
+        authority.subject(f"Bearer {token}")
+    assert refused.value.status == 401

@@ -200,3 +200,23 @@ def test_ids_beyond_64_bits_are_422_not_500(api: httpx.Client) -> None:
         api.post("/utilisateurs", json={"profilId": 2**64, "ext": _minimal()}), 422, "validation", "profilId"
     )
     assert_problem(api.get(f"/utilisateurs/{2**64}"), 422, "validation", "id")
+
+
+def test_an_oversized_body_is_413_and_stores_nothing(api: httpx.Client) -> None:
+    login = unique("big")
+    body = {"ext": {**_minimal(), "login": login, "sender_name": "x" * (1024 * 1024)}}
+    assert_problem(api.post("/utilisateurs", json=body), 413, "too-large")
+    assert api.get("/utilisateurs", params={"refext": f"none:{login}"}).json() == []
+    assert all(u["ext"]["login"] != login for u in api.get("/utilisateurs", params={"limit": 1000}).json())
+
+
+def test_a_conflict_does_not_name_the_holder(api: httpx.Client) -> None:
+    holder = new_user(api, advisor_id=unique("HR")).json()
+    problem = assert_problem(new_user(api, email=holder["ext"]["email"]), 409, "conflict", "email")
+    assert holder["ext"]["login"] not in problem["detail"] and str(holder["id"]) not in problem["detail"]
+
+
+def test_the_same_reference_twice_is_422(api: httpx.Client) -> None:
+    ref = {"referentiel": "RH", "identifiant": unique()}
+    response = api.post("/utilisateurs", json={"refExternes": [ref, ref], "ext": _minimal()})
+    assert_problem(response, 422, "validation", "refExternes")
