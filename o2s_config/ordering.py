@@ -116,6 +116,18 @@ def _reattach_before_deactivation(ix: _Index) -> Iterator[Edge]:
             yield leaving[manager].id, edge.id
 
 
+def _record_before_place(ix: _Index) -> Iterator[Edge]:
+    """A user's record changes before his place in the tree, never at the same time.
+
+    Both move his ETag: run together, the record's update would carry the ETag read by the
+    plan after the tree change had made it stale, and be refused as a conflict with ourselves.
+    """
+    for edge in ix.hierarchy:
+        record = ix.get("user", edge.key)
+        if record and record.action == "update":
+            yield edge.id, record.id
+
+
 def _references_exist(ix: _Index) -> Iterator[Edge]:
     """Extranet codes and Services defaults that name a user come after that user exists."""
     for change in ix.by_id.values():
@@ -145,6 +157,7 @@ RULES: tuple[Callable[[_Index], Iterator[Edge]], ...] = (
     _attach_to_existing_people,
     _tree_parent_first,
     _reattach_before_deactivation,
+    _record_before_place,
     _references_exist,
 )
 

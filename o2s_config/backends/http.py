@@ -117,8 +117,10 @@ class O2SClient:
         self, method: str, path: str, *, idempotent: bool = True, authorised: bool = True, **options: Any
     ) -> httpx.Response:
         renewed = False
+        extra: dict[str, str] = options.pop("headers", None) or {}
         for attempt in range(1, self.max_attempts + 1):
             headers = {"Authorization": f"Bearer {await self._tokens.token()}"} if authorised else {}
+            headers.update(extra)
             try:
                 async with self._slots:
                     self.requests += 1

@@ -47,6 +47,16 @@ class TenantState:
     ids: dict[str, dict[str, int]] = field(default_factory=dict)  # resource -> natural key -> tenant id
     documents: dict[str, Any] = field(default_factory=dict)  # establishment and services as the tenant holds them
     secret_fingerprints: dict[str, str] = field(default_factory=dict)  # "email_server.smtp" -> stored fingerprint
+    # resource -> natural key -> ETag as read: updates and deletes send it as If-Match, so a
+    # change made by someone else since the plan was read is refused instead of overwritten
+    etags: dict[str, dict[str, str]] = field(default_factory=dict)
+    written: set[tuple[str, str]] = field(default_factory=set)  # (resource, key) this run already changed
+
+    def remember(self, resource: str, key: str, tenant_id: int, etag: str | None) -> None:
+        """Record the tenant id (and ETag, when the target gives one) of a resource read."""
+        self.ids.setdefault(resource, {})[key] = tenant_id
+        if etag:
+            self.etags.setdefault(resource, {})[key] = etag
 
 
 async def read_tenant(client: O2SClient) -> TenantState:
@@ -109,7 +119,7 @@ def _fill(state: TenantState, answers: dict[str, Any]) -> None:
 def _structures(items: list[dict[str, Any]], state: TenantState) -> dict[str, Any]:
     found = {}
     for item in items:
-        state.ids.setdefault("structure", {})[item["code"]] = item["id"]
+        state.remember("structure", item["code"], item["id"], (item.get("ext") or {}).get("etag"))
         found[item["code"]] = {"name": item["nom"], **({"address": item["adresse"]} if item.get("adresse") else {})}
     return found
 
@@ -121,7 +131,7 @@ def _users(items: list[dict[str, Any]], state: TenantState) -> dict[str, Any]:
         login = ext.get("login")
         if not login:
             continue
-        state.ids.setdefault("user", {})[login] = item["id"]
+        state.remember("user", login, item["id"], ext.get("etag"))
         found[login] = {k: v for k, v in ext.items() if k not in USER_EXTRA and v is not None}
     return found
 
@@ -129,7 +139,7 @@ def _users(items: list[dict[str, Any]], state: TenantState) -> dict[str, Any]:
 def _profiles(items: list[dict[str, Any]], state: TenantState) -> dict[str, Any]:
     found = {}
     for item in items:
-        state.ids.setdefault("profile", {})[item["label"]] = item["id"]
+        state.remember("profile", item["label"], item["id"], item.get("etag"))
         found[item["label"]] = {"from": "none", "valid": item.get("valid"), "rights": item.get("rights") or {}}
     return found
 
@@ -137,7 +147,7 @@ def _profiles(items: list[dict[str, Any]], state: TenantState) -> dict[str, Any]
 def _codes(items: list[dict[str, Any]], state: TenantState) -> list[dict[str, Any]]:
     codes = []
     for item in items:
-        state.ids.setdefault("extranet_code", {})[f"{item['provider']}/{item['code']}"] = item["id"]
+        state.remember("extranet_code", f"{item['provider']}/{item['code']}", item["id"], item.get("etag"))
         codes.append({k: item[k] for k in ("provider", "code", "advisor", "authorisation_letter") if item.get(k)})
     return codes
 

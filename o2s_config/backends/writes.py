@@ -9,7 +9,7 @@ from o2s_config.backends.http import O2SClient
 from o2s_config.backends.tenant import EXT, TenantState
 from o2s_config.canonical import overlay
 from o2s_config.changes import Change
-from o2s_config.errors import ApiError
+from o2s_config.errors import ApiError, PreconditionFailedError
 
 Writer = Callable[[O2SClient, TenantState, Change], Awaitable[None]]
 
@@ -19,6 +19,35 @@ def _id(state: TenantState, resource: str, key: str) -> int:
     if found is None:
         raise ApiError(404, "Not Found", f"{resource} '{key}' is not in the tenant (was it removed by hand?)")
     return found
+
+
+def _guard(state: TenantState, resource: str, key: str) -> dict[str, str]:
+    """If-Match with the ETag read by the plan, for the first write of this run to that resource.
+
+    A later write of the same run would carry an ETag this run itself made stale, so it goes
+    unconditioned: the conflict that matters is with someone else, between plan and apply.
+    """
+    etag = state.etags.get(resource, {}).get(key)
+    if etag is None or (resource, key) in state.written:
+        return {}
+    return {"If-Match": etag}
+
+
+async def _write(
+    client: O2SClient, state: TenantState, resource: str, key: str, method: str, path: str, **options: Any
+) -> None:
+    """One guarded update or delete of an existing resource."""
+    try:
+        await client.request(method, path, headers=_guard(state, resource, key), **options)
+    except PreconditionFailedError as error:
+        raise PreconditionFailedError(
+            412,
+            "Conflict",
+            f"{resource} '{key}' was changed in the tenant by someone else since it was read; "
+            "it was left as is: run plan again and review it",
+            error.problem,
+        ) from error
+    state.written.add((resource, key))
 
 
 def _remember(state: TenantState, change: Change, tenant_id: int) -> None:
@@ -61,8 +90,9 @@ async def _structure_create(client: O2SClient, state: TenantState, change: Chang
 
 
 async def _structure_update(client: O2SClient, state: TenantState, change: Change) -> None:
-    tenant_id = _id(state, "structure", change.renamed_from or change.key)
-    await client.request("PUT", f"/agences/{tenant_id}", json=_structure_body(change))
+    held = change.renamed_from or change.key
+    tenant_id = _id(state, "structure", held)
+    await _write(client, state, "structure", held, "PUT", f"/agences/{tenant_id}", json=_structure_body(change))
     _remember(state, change, tenant_id)
 
 
@@ -81,8 +111,10 @@ async def _profile_create(client: O2SClient, state: TenantState, change: Change)
 
 
 async def _profile_update(client: O2SClient, state: TenantState, change: Change) -> None:
-    tenant_id = _id(state, "profile", change.renamed_from or change.key)
-    await client.request("PUT", f"{EXT}/profiles/{tenant_id}", json=_profile_body(change, state))
+    held = change.renamed_from or change.key
+    tenant_id = _id(state, "profile", held)
+    body = _profile_body(change, state)
+    await _write(client, state, "profile", held, "PUT", f"{EXT}/profiles/{tenant_id}", json=body)
     _remember(state, change, tenant_id)
 
 
@@ -108,13 +140,15 @@ async def _user_create(client: O2SClient, state: TenantState, change: Change) ->
 
 
 async def _user_update(client: O2SClient, state: TenantState, change: Change) -> None:
-    tenant_id = _id(state, "user", change.renamed_from or change.key)
-    await client.request("PUT", f"/utilisateurs/{tenant_id}", json={"ext": _user_ext(change)})
+    held = change.renamed_from or change.key
+    tenant_id = _id(state, "user", held)
+    await _write(client, state, "user", held, "PUT", f"/utilisateurs/{tenant_id}", json={"ext": _user_ext(change)})
     _remember(state, change, tenant_id)
 
 
 async def _hierarchy(client: O2SClient, state: TenantState, change: Change) -> None:
     await client.request("PATCH", f"{EXT}/hierarchy", json={"managers": {change.key: change.payload["manager"]}})
+    state.written.add(("user", change.key))  # his ETag moved with his manager
 
 
 def _code_body(change: Change) -> dict[str, Any]:
@@ -135,14 +169,17 @@ async def _code_create(client: O2SClient, state: TenantState, change: Change) ->
 
 async def _code_update(client: O2SClient, state: TenantState, change: Change) -> None:
     tenant_id = _id(state, "extranet_code", change.key)
-    await client.request("PUT", f"{EXT}/extranet-codes/{tenant_id}", json=_code_body(change))
+    path = f"{EXT}/extranet-codes/{tenant_id}"
+    await _write(client, state, "extranet_code", change.key, "PUT", path, json=_code_body(change))
 
 
 def _deleter(path: str) -> Writer:
     async def delete(client: O2SClient, state: TenantState, change: Change) -> None:
         tenant_id = _id(state, change.resource, change.key)
         try:
-            await client.request("DELETE", f"{path}/{tenant_id}")
+            await _write(client, state, change.resource, change.key, "DELETE", f"{path}/{tenant_id}")
+        except PreconditionFailedError:
+            raise
         except ApiError as error:
             if error.status != 404:  # gone already (a retried delete whose answer was lost): done
                 raise
