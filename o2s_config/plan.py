@@ -106,9 +106,30 @@ def build_plan(
         changes, current, desired.safety.max_delete_share if desired.safety else 0.2
     )
     seen = rename_current(current, found.renames)
+    plan.warnings += still_held(changes, seen)
     who = found.renames.users.get(identity, identity) if identity else None
     plan.lockout_violations = lockout_violations(changes, seen, catalog, who)
     return plan
+
+
+def still_held(changes: list[Change], seen: Organisation) -> list[str]:
+    """Structures and profiles to delete that users will still hold: the tenant will refuse those deletions."""
+    by_id = {c.id: c for c in changes}
+    notes = []
+    for change in changes:
+        if change.action != "delete" or change.resource not in ("structure", "profile"):
+            continue
+        holders = [
+            login
+            for login in seen.users or {}
+            if (_user_state(seen, by_id.get(f"user:{login}"), login) or {}).get(change.resource) == change.key
+        ]
+        if holders:
+            notes.append(
+                f"{change.resource} {change.key} is still given to {', '.join(holders)} (users this file does not "
+                f"move): the tenant will refuse to delete it"
+            )
+    return notes
 
 
 def _mask(text: str, secrets: frozenset[str]) -> str:

@@ -18,7 +18,7 @@ from o2s_config.backends.http import O2SClient
 from o2s_config.backends.target import resolve_target
 from o2s_config.catalog import load_catalog
 from o2s_config.commands.progress import progress_listener
-from o2s_config.errors import ApplyError, UnsafePlanError
+from o2s_config.errors import ApplyError, O2SConfigError, UnsafePlanError
 from o2s_config.plan import Plan
 from o2s_config.render.json import render_json
 from o2s_config.render.markdown import render_markdown
@@ -79,10 +79,15 @@ def plan(file: Path, target: str | None, form: str, out: Path | None, detailed_e
 
 
 def _saved_plan(path: Path) -> dict[str, Any] | None:
-    """The saved plan in ``path``, or None when it is an organisation file."""
+    """The saved plan in ``path`` (a ``.json`` file written by ``plan --out``), or None for an organisation file."""
     if path.suffix != ".json":
         return None
-    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise O2SConfigError(f"{path}: not a readable saved plan ({error})") from None
+    if not isinstance(document, dict) or "fingerprint" not in document or "file" not in document.get("source", {}):
+        raise O2SConfigError(f"{path}: not a plan saved by 'o2s-config plan --out'")
     return document
 
 

@@ -75,3 +75,11 @@ def test_colour_on_a_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -
     assert engine._colour()
     monkeypatch.setenv("NO_COLOR", "1")
     assert not engine._colour()
+
+
+def test_a_file_that_is_not_a_saved_plan_is_a_clean_error(tmp_path: Path) -> None:
+    bad = tmp_path / "plan.json"
+    bad.write_text("{not json")
+    tenant = Tenant(target=f"sandbox:{tmp_path / 't.db'}", env={"O2S_TARGET": ""})
+    result = tenant.cli("apply", str(bad), "--auto-approve")
+    assert result.exit_code == 1 and "not a readable saved plan" in result.stderr

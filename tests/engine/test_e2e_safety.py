@@ -37,6 +37,16 @@ def test_stale_saved_plan_is_refused(tenant: Tenant, tmp_path: Path) -> None:
     assert "a" not in {u["ext"]["login"] for u in tenant.users()}
 
 
+def test_saved_plan_is_refused_when_the_file_changed(tenant: Tenant, tmp_path: Path) -> None:
+    file = write(tmp_path, "firm", firm({"a": person("a")}))
+    saved = tmp_path / "plan.json"
+    assert tenant.cli("plan", str(file), "--out", str(saved)).exit_code == 0
+    write(tmp_path, "firm", firm({"a": person("a"), "b": person("b")}))
+    result = tenant.cli("apply", str(saved), "--auto-approve")
+    assert result.exit_code == 1 and "organisation file changed since this plan was saved" in result.stderr
+    assert {u["ext"]["login"] for u in tenant.users()} == {"admin"}
+
+
 def test_a_secret_appears_in_no_output(tenant: Tenant, tmp_path: Path) -> None:
     env = {"SMTP_PASSWORD": SECRET}
     file = write(tmp_path, "firm", firm({"a": person("a")}, services={"email_server": {"smtp": SMTP}}))

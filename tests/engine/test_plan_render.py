@@ -123,3 +123,18 @@ def test_changes_the_target_cannot_write_are_manual_steps() -> None:
     manual = {c.resource for c in plan.changes if c.manual}
     assert manual == {"profile"} and plan.summary["manual"] == 1
     assert "manual: Administration > Gestion des droits" in render_text(plan, CATALOG)
+
+
+def test_deleting_what_unmoved_users_still_hold_is_announced() -> None:
+    both = {"paris": {"name": "Paris"}, "lyon": {"name": "Lyon"}}
+    current = {
+        "structures": both,
+        "profiles": BASE["profiles"],
+        "users": {**ADMIN_USER, **users("a", "b", structure="lyon")},
+    }
+    desired = {**BASE, "users": {**ADMIN_USER, **users("a")}, "prune": {"structures": True}}
+    plan = a_plan(desired, current)
+    assert (
+        "structure lyon is still given to b (users this file does not move): the tenant will refuse to delete it"
+        in plan.warnings
+    )
