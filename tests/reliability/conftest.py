@@ -24,6 +24,10 @@ class Server:
     token: str
     db: Path
     process: subprocess.Popen[bytes]
+    log: Path  # the server's stdout and stderr
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
 
     def client(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token or self.token}"}
@@ -41,12 +45,15 @@ def start_server(db: Path, *options: str) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "o2s_config", "sandbox", "serve", "--db", str(db)]
     command += ["--host", "127.0.0.1", "--port", str(port), "--token", TOKEN, *options]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ))
-    server = Server(f"http://127.0.0.1:{port}", TOKEN, db, process)
+    log = db.with_suffix(".log")
+    # a file, not a pipe: a pipe nobody reads fills up on a long run and stalls the server
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=dict(os.environ))
+    server = Server(f"http://127.0.0.1:{port}", TOKEN, db, process, log)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"sandbox server exited: {process.stderr.read().decode() if process.stderr else ''}")
+            raise RuntimeError(f"sandbox server exited: {server.log_text()}")
         try:
             httpx.get(f"{server.url}/ext/v1/revision", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=1.0)
             return server
