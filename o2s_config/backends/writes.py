@@ -178,8 +178,6 @@ def _deleter(path: str) -> Writer:
         tenant_id = _id(state, change.resource, change.key)
         try:
             await _write(client, state, change.resource, change.key, "DELETE", f"{path}/{tenant_id}")
-        except PreconditionFailedError:
-            raise
         except ApiError as error:
             if error.status != 404:  # gone already (a retried delete whose answer was lost): done
                 raise
