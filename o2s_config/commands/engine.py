@@ -20,6 +20,7 @@ from o2s_config.catalog import load_catalog
 from o2s_config.commands.progress import progress_listener
 from o2s_config.errors import ApplyError, O2SConfigError, UnsafePlanError
 from o2s_config.plan import Plan
+from o2s_config.render.fit import GITHUB_COMMENT_LIMIT, MIN_CHARS, fit_markdown
 from o2s_config.render.json import render_json
 from o2s_config.render.markdown import render_markdown
 from o2s_config.render.text import render_text
@@ -63,11 +64,29 @@ def _render(plan: Plan, form: str) -> str:
 @click.option("--out", type=FILE, help="Save the plan (JSON) for a later 'apply PLAN'.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 when there is no change, 2 when there are changes.")
 @click.option("--force", is_flag=True, help="Do not report the deletion threshold as an error.")
-def plan(file: Path, target: str | None, form: str, out: Path | None, detailed_exitcode: bool, force: bool) -> None:
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=MIN_CHARS),
+    help=f"With --format markdown: cut the plan to N characters (a GitHub comment holds {GITHUB_COMMENT_LIMIT}).",
+)
+@click.option("--full-plan", help="Where the full plan is (a URL or a few words), named when --max-chars cuts.")
+def plan(
+    file: Path,
+    target: str | None,
+    form: str,
+    out: Path | None,
+    detailed_exitcode: bool,
+    force: bool,
+    max_chars: int | None,
+    full_plan: str | None,
+) -> None:
     """Show what apply would change on the target to match FILE."""
+    if max_chars is not None and form != "markdown":
+        raise O2SConfigError("--max-chars applies to --format markdown only")
     validated = validate_file(file)
     planned = _run(target, 8, lambda client: plan_file(client, validated, load_catalog(), resolve_target(target).text))
-    click.echo(_render(planned.plan, form), nl=False)
+    text = _render(planned.plan, form)
+    click.echo(text if max_chars is None else fit_markdown(text, max_chars, full_plan), nl=False)
     if out is not None:
         out.write_text(render_json(planned.plan), encoding="utf-8")
         click.echo(f"plan saved to {out}", err=True)
