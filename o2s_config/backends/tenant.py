@@ -30,6 +30,7 @@ CAPABILITY_RESOURCES = {
     "services": "service",
     "extranet_code": "extranet_code",
     "custodian_contact": "custodian_contact",
+    "file": "file",
 }
 PUBLISHED_ONLY = {"structure", "user"}
 USER_EXTRA = ("login", "manager", "manager_id", "etag")
@@ -51,6 +52,7 @@ class TenantState:
     # change made by someone else since the plan was read is refused instead of overwritten
     etags: dict[str, dict[str, str]] = field(default_factory=dict)
     written: set[tuple[str, str]] = field(default_factory=set)  # (resource, key) this run already changed
+    files: dict[str, str] | None = None  # file name -> SHA-256 of its content; None when the target cannot list
 
     def remember(self, resource: str, key: str, tenant_id: int, etag: str | None) -> None:
         """Record the tenant id (and ETag, when the target gives one) of a resource read."""
@@ -75,6 +77,7 @@ async def read_tenant(client: O2SClient) -> TenantState:
         "establishment": ("establishment", f"{EXT}/establishment"),
         "services": ("service", f"{EXT}/services"),
         "extranet_codes": ("extranet_code", f"{EXT}/extranet-codes"),
+        "files": ("file", f"{EXT}/files"),
     }
     for name, (resource, path) in optional.items():
         if resource in readable:
@@ -111,6 +114,8 @@ def _fill(state: TenantState, answers: dict[str, Any]) -> None:
         services = _strip_fingerprints(answers["services"] or {}, state)
         state.documents["services"] = services
         sections["services"] = services
+    if "files" in answers:
+        state.files = {item["path"]: item["sha256"] for item in answers["files"] or []}
     if "extranet_codes" in answers:
         sections["aggregation"] = {"extranet_codes": _codes(answers["extranet_codes"] or [], state)}
     state.organisation = Organisation.model_validate(sections)

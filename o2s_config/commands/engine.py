@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from o2s_config.apply import ApplyReport
+from o2s_config.assets import write_files
 from o2s_config.backends.auth import credentials_from_env
 from o2s_config.backends.http import O2SClient
 from o2s_config.backends.target import resolve_target
@@ -187,15 +188,37 @@ def _report(report: ApplyReport | None, secrets: set[str]) -> None:
 
 @click.command()
 @TARGET
-@click.option("-o", "--output", type=FILE, help="Write to FILE instead of stdout.")
-def export(target: str | None, output: Path | None) -> None:
-    """Write the target's organisation as a file (passwords as ${env:...} references)."""
-    text = _run(target, 8, lambda client: export_tenant(client, load_catalog()))
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+@click.option("-o", "--output", type=FILE, help="Write to FILE (and its files beside it) instead of stdout ('-').")
+@click.option("--overwrite", is_flag=True, help="Replace files beside FILE that exist with other content.")
+def export(target: str | None, output: Path | None, overwrite: bool) -> None:
+    """Write the target's organisation as a file (passwords as ${env:...} references) with the files it holds."""
+    exported = _run(target, 8, lambda client: export_tenant(client, load_catalog()))
+    files = exported.files
+    for name, safe in files.renamed.items():
+        click.echo(
+            f"warning: the tenant's file name '{name}' is not a safe relative path: written as '{safe}'", err=True
+        )
+    for name in files.missing:
+        click.echo(f"warning: the tenant refers to '{name}' but holds no content for it: not written", err=True)
+    if output is None or str(output) == "-":
+        click.echo(exported.text, nl=False)
+        if files.contents:
+            names = ", ".join(sorted(files.contents))
+            click.echo(
+                f"not written: {len(files.contents)} file(s) the tenant holds, which the file above refers to "
+                f"relative to its own folder ({names}); export with -o FILE to write them beside FILE",
+                err=True,
+            )
+        return
+    folder = output.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    written, unchanged = write_files(folder, files.contents, overwrite)
+    output.write_text(exported.text, encoding="utf-8")
+    click.echo(f"wrote {output}", err=True)
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
+    if unchanged:
+        click.echo(f"{len(unchanged)} file(s) already there with the same content", err=True)
 
 
 COMMANDS = (plan, apply, export)
