@@ -114,9 +114,20 @@ def validate(files: tuple[Path, ...], strict: bool, form: str) -> None:
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout."
 )
-def schema(output: Path | None) -> None:
+@click.option("--check", "check", is_flag=True, help="Check that each FILE holds the current schema (pre-commit).")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+def schema(output: Path | None, check: bool, files: tuple[Path, ...]) -> None:
     """Print the JSON Schema of organisation files (editors use it for completion)."""
     text = schema_text()
+    if check or files:
+        if not check or not files or output is not None:
+            raise click.UsageError("use FILE... with --check, and --check without -o")
+        stale = [f for f in files if not f.is_file() or f.read_bytes() != text.encode("utf-8")]
+        for file in stale:
+            click.echo(f"{file}: not the schema of this o2s-config: run o2s-config schema -o {file}", err=True)
+        if stale:
+            sys.exit(1)
+        return
     if output is None:
         click.echo(text, nl=False)
     else:
