@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from io import StringIO
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
