@@ -114,3 +114,19 @@ def test_unsafe_tenant_names_are_written_under_files() -> None:
     assert chosen["../up.png"] == "files/up.png"
     assert chosen["files/up.png"] == "files/up-2.png"  # two tenant names never share one file
     assert chosen["C:\\logos\\a b.png"] == "files/a_b.png"
+
+
+def test_authorisation_letters_travel_like_logos(tenant: Tenant, example: Path, tmp_path: Path) -> None:
+    letter = b"%PDF-1.4\n% a signed letter\n\x00\xff\x10binary part\n%%EOF\n"
+    (example.parent / "letters").mkdir()
+    (example.parent / "letters" / "generali-GP-44871.pdf").write_bytes(letter)
+    text = example.read_text(encoding="utf-8")
+    code = "{provider: Generali Patrimoine, code: GP-44871, advisor: adubois}"
+    assert code in text
+    with_letter = code[:-1] + ", authorisation_letter: letters/generali-GP-44871.pdf}"
+    example.write_text(text.replace(code, with_letter), encoding="utf-8")
+    apply(tenant, example)
+    folder = tmp_path / "exported"
+    assert tenant.cli("export", "-o", str(folder / "organisation.yaml")).exit_code == 0
+    assert (folder / "letters" / "generali-GP-44871.pdf").read_bytes() == letter
+    assert tenant.cli("plan", str(folder / "organisation.yaml"), "--detailed-exitcode").exit_code == 0
