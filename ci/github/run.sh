@@ -21,6 +21,15 @@ fi
 
 output() { printf '%s=%s\n' "$1" "$2" >>"$outputs"; }
 
+# The Python o2s-config is installed in (its console script's #! line), so the comment module is
+# importable even when o2s-config came from elsewhere (install: none, pipx...).
+o2s_python() {
+  local script interpreter
+  script="$(command -v o2s-config)"
+  interpreter="$(head -n 1 "$script" | sed -n 's/^#!//p')"
+  if [[ -n "$interpreter" && -x "$interpreter" ]]; then echo "$interpreter"; else echo python3; fi
+}
+
 validate() {
   local status=0
   o2s-config validate --format github "$file" || status=$?
@@ -39,7 +48,7 @@ validate() {
 }
 
 counts() {
-  python3 - "$1" <<'PY' >>"$outputs"
+  "$(o2s_python)" - "$1" <<'PY' >>"$outputs"
 import json, sys
 summary = json.load(open(sys.argv[1], encoding="utf-8"))["summary"]
 for name in ("create", "update", "delete", "manual"):
@@ -64,7 +73,7 @@ plan() {
     cat "$markdown" >>"$summary"
     output markdown "$markdown"
     if [[ "${INPUT_COMMENT:-false}" == "true" ]]; then
-      python3 -m o2s_config.ci_comment github "$markdown" --key "$file" ||
+      "$(o2s_python)" -m o2s_config.ci_comment github "$markdown" --key "$file" ||
         echo "::warning::the plan comment was not written (see the log above); the plan is in the job summary"
     fi
   fi

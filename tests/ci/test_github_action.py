@@ -131,3 +131,18 @@ def test_apply_without_a_saved_plan_says_so(workspace: Path, forge: Forge) -> No
 def test_an_unknown_command_fails(workspace: Path, forge: Forge) -> None:
     result = act(workspace, forge, command="destroy")
     assert result.returncode == 1 and "command must be validate, plan or apply" in result.stdout
+
+
+def test_the_scripts_use_o2s_configs_own_python(workspace: Path, forge: Forge, tmp_path: Path) -> None:
+    """o2s-config installed elsewhere (pipx, a prepared image): the python3 on PATH is not the one that has it."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "o2s-config").symlink_to(Path(sys.executable).parent / "o2s-config")
+    (bin_dir / "python3").write_text("#!/bin/sh\necho 'not the python o2s-config is installed in' >&2\nexit 1\n")
+    (bin_dir / "python3").chmod(0o755)
+    target = f"sandbox:{workspace.parent / 'tenant.db'}"
+    env = {**github_env(forge, workspace.parent), "PATH": os.pathsep.join([str(bin_dir), "/usr/bin", "/bin"])}
+    result = run_action({"install": "none", "target": target, "command": "plan", "comment": "true"}, workspace, env)
+    assert result.returncode == 0, result.stderr
+    assert "not the python" not in result.stderr
+    assert len(forge.comments) == 1 and result.outputs["has-changes"] == "true"
