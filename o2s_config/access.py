@@ -89,6 +89,7 @@ class UserAccess:
     login: str
     user: User = field(repr=False)
     profile: str | None  # a profile's label, "Personnalisé", or None when the organisation does not say
+    granted: RightsMap | None  # the rights as ticked on the screen; None when unknown
     rights: RightsMap | None  # effective rights (what takes effect); None when unknown
     agenda_scope: str | None
     client_scope: str | None
@@ -104,12 +105,14 @@ class AccessMap:
     tree: Tree
     users: dict[str, UserAccess]
     everyone: dict[str, User]  # every user of the organisation, active or not
+    profiles: dict[str, RightsMap]  # every profile's rights as ticked, Administrateur first
     notes: list[str]
 
     def who_can_see(self, login: str) -> tuple[list[UserAccess], list[UserAccess]]:
-        """The active users who see ``login``'s agenda, and those who see his clients."""
-        agendas = [a for a in self.users.values() if a.agendas is not None and login in a.agendas]
-        clients = [a for a in self.users.values() if a.clients is not None and login in a.clients]
+        """The other active users who see ``login``'s agenda, and those who see his clients."""
+        others = [a for a in self.users.values() if a.login != login]
+        agendas = [a for a in others if a.agendas is not None and login in a.agendas]
+        clients = [a for a in others if a.clients is not None and login in a.clients]
         return agendas, clients
 
     def administrators(self) -> list[UserAccess]:
@@ -180,7 +183,7 @@ def compute_access(org: Organisation, profiles: Mapping[str, RightsMap], catalog
     for login, user in users.items():
         if user.active is False:
             continue
-        profile, rights = _rights_of(user, profiles, effective, catalog)
+        profile, granted, rights = _rights_of(user, profiles, effective, catalog)
         agenda_scope = _scope(rights, AGENDA)
         client_scope = _scope(rights, CLIENTS)
         unknown_scopes.update(s for s in (agenda_scope, client_scope) if s is not None and s not in KNOWN_SCOPES)
@@ -188,6 +191,7 @@ def compute_access(org: Organisation, profiles: Mapping[str, RightsMap], catalog
             login=login,
             user=user,
             profile=profile,
+            granted=granted,
             rights=rights,
             agenda_scope=agenda_scope,
             client_scope=client_scope,
@@ -195,21 +199,24 @@ def compute_access(org: Organisation, profiles: Mapping[str, RightsMap], catalog
             clients=reach(tree, login, client_scope) if client_scope is not None else None,
             manages=login in tree.team,
         )
-    return AccessMap(tree, found, dict(users), _notes(org, found, unknown_scopes))
+    named = {ADMIN_PROFILE: catalog.full("all"), **{k: v for k, v in profiles.items() if k != ADMIN_PROFILE}}
+    return AccessMap(tree, found, dict(users), named, _notes(org, found, unknown_scopes))
 
 
 def _rights_of(
     user: User, profiles: Mapping[str, RightsMap], effective: dict[str, RightsMap], catalog: Catalog
-) -> tuple[str | None, RightsMap | None]:
+) -> tuple[str | None, RightsMap | None, RightsMap | None]:
+    """The user's profile name, his rights as ticked, and as they take effect."""
     if user.custom_profile is not None:
         try:
             custom = resolve_custom(user.custom_profile, profiles, catalog)
         except UnknownBaseError:
-            return CUSTOM_PROFILE, None
-        return CUSTOM_PROFILE, effective_rights(custom, catalog)
+            return CUSTOM_PROFILE, None, None
+        return CUSTOM_PROFILE, custom, effective_rights(custom, catalog)
     if user.profile is None:
-        return None, None
-    return user.profile, effective.get(user.profile)
+        return None, None, None
+    granted = catalog.full("all") if user.profile == ADMIN_PROFILE else profiles.get(user.profile)
+    return user.profile, granted, effective.get(user.profile)
 
 
 def _scope(rights: RightsMap | None, dotted: str) -> str | None:
