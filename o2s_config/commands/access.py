@@ -39,7 +39,7 @@ class Reviewed:
 
     access: AccessMap
     source: dict[str, str]
-    violations: list[str]
+    violations: list[str] | None  # None: no policies were given
 
 
 def review_file(path: Path, catalog: Catalog) -> Reviewed:
@@ -53,7 +53,7 @@ def review_file(path: Path, catalog: Catalog) -> Reviewed:
         where = f"{loc.file}:{loc.line}:{loc.column}: " if loc else ""
         placed.append(where + violation.text())
     access = compute_access(org, validated.rights, catalog)
-    return Reviewed(access, {"kind": "file", "name": display_name(path)}, placed)
+    return Reviewed(access, {"kind": "file", "name": display_name(path)}, placed if org.policies else None)
 
 
 async def review_target(client: O2SClient, catalog: Catalog, policies_from: Organisation | None) -> Reviewed:
@@ -61,7 +61,7 @@ async def review_target(client: O2SClient, catalog: Catalog, policies_from: Orga
     state = await read_tenant(client)
     org = state.organisation
     rights = resolve_profiles(org.profiles or {}, catalog)
-    found: list[str] = []
+    found: list[str] | None = None
     if policies_from is not None and policies_from.policies is not None:
         checked = org.model_copy(update={"policies": policies_from.policies})
         found = [v.text() for v in violations(checked, rights, catalog)]

@@ -45,16 +45,18 @@ def sensitive_labels(catalog: Catalog, access: UserAccess) -> list[str]:
 # --- text -------------------------------------------------------------------------------------
 
 
-def overview_text(access: AccessMap, catalog: Catalog, source: str, violations: list[str]) -> str:
+def overview_text(access: AccessMap, catalog: Catalog, source: str, violations: list[str] | None) -> str:
     """Every active user: profile, what his scopes open, his sensitive rights; then the broken policies."""
     admins = ", ".join(a.login for a in access.administrators()) or "nobody"
     lines = [f"Access review of {source}", f"{len(access.users)} active user(s); administration: {admins}"]
     lines += [f"note: {note}" for note in access.notes]
-    if violations:
+    if violations is None:
+        lines.append("policies: none given")
+    elif violations:
         lines.append(f"{len(violations)} policy violation(s):")
         lines += [f"  {violation}" for violation in violations]
     else:
-        lines.append("policies: no violation")
+        lines.append("policies: all kept")
     sensitive_by_rights: dict[int, list[str]] = {}  # users of one profile share one rights map
     for user in access.users.values():
         lines.append("")
@@ -120,7 +122,7 @@ def inactive_json(access: AccessMap, source: dict[str, str], login: str) -> str:
         "source": source,
         "notes": [*access.notes, f"'{login}' is not active: an inactive user sees nothing"],
         "administrators": [a.login for a in access.administrators()],
-        "policy_violations": [],
+        "policy_violations": None,
         "profiles": {},
         "users": [],
     }
@@ -177,7 +179,11 @@ def _set_json(catalog: Catalog, dotted: str, scope: str | None, seen: Reach | No
 
 
 def review_json(
-    access: AccessMap, catalog: Catalog, source: dict[str, str], violations: list[str], only: str | None = None
+    access: AccessMap,
+    catalog: Catalog,
+    source: dict[str, str],
+    violations: list[str] | None,
+    only: str | None = None,
 ) -> str:
     """The review of every active user (or of ``only``) as a JSON document."""
     users = [access.users[only]] if only is not None else list(access.users.values())

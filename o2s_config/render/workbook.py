@@ -64,7 +64,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def write_workbook(
-    access: AccessMap, catalog: Catalog, source: dict[str, str], violations: list[str], path: Path
+    access: AccessMap, catalog: Catalog, source: dict[str, str], violations: list[str] | None, path: Path
 ) -> None:
     """Write the whole review to ``path`` (.xlsx)."""
     book = Workbook(write_only=True)
@@ -112,7 +112,7 @@ def _widths(header: Sequence[str], rows: list[list[Any]]) -> list[float]:
 
 
 def summary_rows(
-    access: AccessMap, catalog: Catalog, source: dict[str, str], violations: list[str]
+    access: AccessMap, catalog: Catalog, source: dict[str, str], violations: list[str] | None
 ) -> tuple[list[str], list[list[Any]]]:
     """What was reviewed and the headline figures, then one line per profile."""
     kind = "fichier (état voulu)" if source["kind"] == "file" else "tenant (état actuel)"
@@ -122,9 +122,9 @@ def summary_rows(
         ["Utilisateurs actifs", len(access.users)],
         ["Utilisateurs (actifs et inactifs)", len(access.everyone)],
         [f"Administrateurs (« {admin.label if admin else 'Administration'} »)", _joined(access.administrators())],
-        ["Violations de politiques", len(violations)],
+        ["Violations de politiques", "aucune politique donnée" if violations is None else len(violations)],
     ]
-    rows += [["Violation", text] for text in violations]
+    rows += [["Violation", text] for text in violations or []]
     rows += [["Note", note] for note in access.notes]
     rows.append(["Lecture", "cellule vide : non renseigné dans la source ; ✓ (sans effet) : coché mais sans effet"])
     rows.append([])
