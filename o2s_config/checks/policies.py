@@ -52,6 +52,8 @@ def _known_names(ctx: CheckContext, policies: Policies) -> Iterator[Diagnostic]:
             if ctx.catalog.by_key(key) is None:
                 tab, _, right_id = key.partition(".")
                 suggestion = ctx.catalog.suggest_right(tab, right_id)
+                if suggestion and "." not in suggestion:
+                    suggestion = f"{tab}.{suggestion}"
                 hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
                 yield ctx.at((*here, index), f"policy 'forbidden_rights': unknown right '{key}'{hint}")
     if policies.advisors_have_manager and ctx.org.hierarchy is None:
