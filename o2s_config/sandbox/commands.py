@@ -1,14 +1,18 @@
-"""``o2s-config sandbox serve``: the reference tenant over HTTP (uvicorn, loopback by default)."""
+"""``o2s-config sandbox serve`` (the reference tenant over HTTP, loopback by default) and ``sandbox seed``."""
 
 from __future__ import annotations
 
+import json
 import secrets
+import sqlite3
 from pathlib import Path
 
 import click
 
 from o2s_config.sandbox.auth import DEFAULT_TOKEN_TTL, PUBLISHED_TOKEN_TTL, Credentials
+from o2s_config.sandbox.people import DEFAULT_DOMAIN, MAX_PEOPLE, seed_people
 from o2s_config.sandbox.seed import ADMIN_LOGIN
+from o2s_config.sandbox.store import Store
 
 DEFAULT_DB = ".o2s/sandbox.db"
 DB_OPTION = click.option(
@@ -134,3 +138,28 @@ def serve(
     )
     click.echo(f"serving {db} ({api} API) at {url}", err=True)
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+
+
+@sandbox.command("seed")
+@DB_OPTION
+@click.option("--people", "count", required=True, type=click.IntRange(0, MAX_PEOPLE), help="How many people to add.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same people.")
+@click.option("--domain", default=DEFAULT_DOMAIN, show_default=True, help="Domain of their e-mail addresses.")
+@click.option("--json", "as_json", is_flag=True, help="Print the people added as a JSON array on stdout.")
+def seed_command(db: Path, count: int, seed: int, domain: str, as_json: bool) -> None:
+    """Add people a firm already has (French names, e-mails, agences, profiles, managers; no external reference).
+
+    For rehearsing the adoption of an existing tenant: serve the file afterwards, in either mode.
+    """
+    try:
+        store = Store(db)
+        try:
+            people = seed_people(store, count, seed, domain)
+        finally:
+            store.close()
+    except (sqlite3.Error, OSError, RuntimeError) as error:
+        raise click.ClickException(f"{db}: {error}") from None
+    if as_json:
+        click.echo(json.dumps([person.to_json() for person in people], ensure_ascii=False, indent=2))
+    agences = sorted({person.agence for person in people})
+    click.echo(f"added {len(people)} people to {db} (agences: {', '.join(agences) or 'none'})", err=True)
