@@ -64,13 +64,20 @@ def _known_names(ctx: CheckContext, policies: Policies) -> Iterator[Diagnostic]:
 
 
 def violations(
-    org: Organisation, rights: Mapping[str, RightsMap], catalog: Catalog, profiles_in_file: set[str] | None = None
+    org: Organisation,
+    rights: Mapping[str, RightsMap],
+    catalog: Catalog,
+    profiles_in_file: set[str] | None = None,
+    access: AccessMap | None = None,
 ) -> list[Violation]:
-    """Every rule of ``org.policies`` that ``org`` breaks, counting only the rights that take effect."""
+    """Every rule of ``org.policies`` that ``org`` breaks, counting only the rights that take effect.
+
+    ``access`` is ``org``'s access map when the caller has it already.
+    """
     policies = org.policies
     if policies is None or org.users is None:
         return []
-    access = compute_access(org, rights, catalog)
+    access = access or compute_access(org, rights, catalog)
     found = list(_administrators(policies, access, catalog))
     found += _forbidden(org, policies, rights, catalog, profiles_in_file)
     found += _client_reach(policies, access, catalog)

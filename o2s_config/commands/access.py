@@ -46,13 +46,13 @@ def review_file(path: Path, catalog: Catalog) -> Reviewed:
     """The file's desired state; its policies are reported as part of the review, not as errors."""
     validated = validate_file(path, policies=False)
     org = validated.organisation
-    found = violations(org, validated.rights, catalog, set((org.profiles or {}).keys()))
+    access = compute_access(org, validated.rights, catalog)
+    found = violations(org, validated.rights, catalog, set((org.profiles or {}).keys()), access)
     placed = []
     for violation in found:
         loc = locate(validated.loaded.data, violation.path, key=violation.key)
         where = f"{loc.file}:{loc.line}:{loc.column}: " if loc else ""
         placed.append(where + violation.text())
-    access = compute_access(org, validated.rights, catalog)
     return Reviewed(access, {"kind": "file", "name": display_name(path)}, placed if org.policies else None)
 
 
@@ -61,11 +61,12 @@ async def review_target(client: O2SClient, catalog: Catalog, policies_from: Orga
     state = await read_tenant(client)
     org = state.organisation
     rights = resolve_profiles(org.profiles or {}, catalog)
+    access = compute_access(org, rights, catalog)
     found: list[str] | None = None
     if policies_from is not None and policies_from.policies is not None:
         checked = org.model_copy(update={"policies": policies_from.policies})
-        found = [v.text() for v in violations(checked, rights, catalog)]
-    return Reviewed(compute_access(org, rights, catalog), {"kind": "target", "name": client.target.text}, found)
+        found = [v.text() for v in violations(checked, rights, catalog, access=access)]
+    return Reviewed(access, {"kind": "target", "name": client.target.text}, found)
 
 
 def _known(reviewed: Reviewed, login: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from itertools import islice
 from typing import Any
 
 from o2s_config.access import AGENDA, CLIENTS, CUSTOM_PROFILE, AccessMap, Reach, UserAccess
@@ -76,17 +76,10 @@ def _set_line(what: str, catalog: Catalog, dotted: str, scope: str | None, seen:
     head = f"  {what}: {scope_label(catalog, dotted, scope)}"
     if seen is None:
         return head
-    names = list(_first(seen, SHOWN_IN_OVERVIEW))
+    names = list(islice(seen, SHOWN_IN_OVERVIEW))
     hidden = len(seen) - len(names)
     more = f" and {hidden} more (access --user {login} lists them all)" if hidden else ""
     return f"{head} -> {len(seen)} user(s): {', '.join(names)}{more}"
-
-
-def _first(logins: Iterable[str], count: int) -> Iterable[str]:
-    for index, login in enumerate(logins):
-        if index >= count:
-            return
-        yield login
 
 
 def user_text(access: AccessMap, catalog: Catalog, user: UserAccess) -> str:
