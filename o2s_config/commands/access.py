@@ -108,6 +108,7 @@ def access(
     if form == "xlsx" and output is not None:
         from o2s_config.render.workbook import write_workbook  # openpyxl is loaded only for a workbook
 
+        click.echo(f"writing the workbook of {len(reviewed.access.everyone)} user(s)...", err=True)
         write_workbook(reviewed.access, catalog, reviewed.source, reviewed.violations, output)
         click.echo(f"wrote {output}", err=True)
         return
