@@ -7,8 +7,7 @@ from typing import Any
 
 from o2s_config.catalog import Catalog
 from o2s_config.changes import FieldChange
-
-SENSITIVE = "(sensitive)"
+from o2s_config.masking import SENSITIVE
 
 
 def shown(change: FieldChange, value: Any) -> Any:
