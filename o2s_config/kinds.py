@@ -7,8 +7,8 @@ capability that reads and writes it, the O2S screen where an administrator chang
 hand, whether and how pruning removes it, whether the share threshold guards it, and the
 fields holding secrets. Each stage keeps its own functions in a table indexed by kind
 (``diff.COMPARATORS``, ``backends.tenant.READERS``, ``backends.writes.WRITERS``,
-``render.common.HEADLINES``, ``export.SECTIONS``); ``tests/engine/test_kinds.py`` checks
-that every kind has an entry in every stage, or is declared read-only or manual.
+``render.common.HEADLINES``); ``tests/engine/test_kinds.py`` checks that every kind has an
+entry in every stage, or is declared read-only (no writer) or manual (no reader, no writer).
 
 This module is the ground floor: it imports only the model's constants.
 """
