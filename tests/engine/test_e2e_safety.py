@@ -103,3 +103,14 @@ def test_lockout_through_a_profile_change_is_refused(tenant: Tenant, tmp_path: P
     result = tenant.cli("apply", str(write(tmp_path, "narrowed", narrowed)), "--auto-approve", "--force")
     assert result.exit_code == 1
     assert "lockout protection cannot be overridden" in result.stderr
+
+
+def test_a_plan_saved_in_another_format_is_refused(tenant: Tenant, tmp_path: Path) -> None:
+    file = write(tmp_path, "firm", firm({"a": person("a")}))
+    saved = tmp_path / "plan.json"
+    assert tenant.cli("plan", str(file), "--out", str(saved)).exit_code == 0
+    document = json.loads(saved.read_text())
+    saved.write_text(json.dumps({**document, "format_version": "1"}))
+    result = tenant.cli("apply", str(saved), "--auto-approve")
+    assert result.exit_code == 1 and "saved in format '1'" in result.stderr
+    assert {u["ext"]["login"] for u in tenant.users()} == {"admin"}
