@@ -6,15 +6,13 @@ list shows the items added or removed (``intermediation.activities: + IOBSP``) i
 the whole list twice. The diff calls this only for resources that differ: a no-op
 resource never reaches deepdiff. Lists keep their order (O2S's lists are ordered), so no
 ``ignore_order`` (quadratic on big lists), and never ``max_diffs`` (it returns an empty
-diff when reached).
+diff when reached). deepdiff is imported on first use: a no-op plan never loads it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, NamedTuple
-
-from deepdiff import DeepDiff
 
 from o2s_config.changes import Operation
 
@@ -49,6 +47,9 @@ def leaves(before: Any, after: Any) -> list[Difference]:
 
 def differences(before: Any, after: Any) -> list[Difference]:
     """The differences of two plain forms, lists item by item (updates)."""
+    # imported here: deepdiff takes about 0.3 s to import, which a plan with no update never needs
+    from deepdiff import DeepDiff
+
     found: list[tuple[tuple[str, ...], Difference]] = []
     tree = DeepDiff(before or {}, after or {}, view="tree", ignore_numeric_type_changes=True)
     for report, levels in tree.items():
