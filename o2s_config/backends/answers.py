@@ -48,14 +48,18 @@ def document(body: Any, endpoint: str) -> dict[str, Any]:
 def required(item: dict[str, Any], name: str, kind: type[T], endpoint: str, where: str) -> T:
     """``item[name]``, which must be there and of type ``kind``."""
     if name not in item or item[name] is None:
-        raise MalformedAnswerError(endpoint, f"{where}.{name}", "missing")
-    return _typed(item[name], kind, endpoint, f"{where}.{name}")
+        raise MalformedAnswerError(endpoint, _at(where, name), "missing")
+    return _typed(item[name], kind, endpoint, _at(where, name))
 
 
 def optional(item: dict[str, Any], name: str, kind: type[T], endpoint: str, where: str) -> T | None:
     """``item[name]`` when present and not null, of type ``kind``."""
     value = item.get(name)
-    return None if value is None else _typed(value, kind, endpoint, f"{where}.{name}")
+    return None if value is None else _typed(value, kind, endpoint, _at(where, name))
+
+
+def _at(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name
 
 
 def _typed(value: Any, kind: type[T], endpoint: str, where: str) -> T:

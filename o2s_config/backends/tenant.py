@@ -111,7 +111,8 @@ def _capabilities(body: Any, endpoint: str) -> tuple[set[str], set[str]]:
     if body is None:
         return set(published), set(published)
     resources = optional(document(body, endpoint), "resources", dict, endpoint, "") or {}
-    readable, writable = set(published), set(published)
+    readable: set[str] = set()
+    writable: set[str] = set()
     for capability, allowed in resources.items():
         kind = BY_CAPABILITY.get(capability)
         if kind is None:
