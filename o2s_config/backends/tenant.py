@@ -19,6 +19,7 @@ from pydantic import SecretStr, ValidationError
 
 from o2s_config.backends.answers import answer, document, objects, optional, required, unfit
 from o2s_config.backends.http import O2SClient
+from o2s_config.errors import TargetError
 from o2s_config.kinds import (
     BY_CAPABILITY,
     ESTABLISHMENT,
@@ -151,7 +152,12 @@ def _users(body: Any, state: TenantState, endpoint: str) -> Sections:
         ext = optional(item, "ext", dict, endpoint, where) or {}
         login = optional(ext, "login", str, endpoint, f"{where}.ext")
         if not login:
-            continue  # a user the extension does not describe: not managed by login
+            # skipping him would make him look missing: the plan would create him again
+            raise TargetError(
+                "this tenant shows its users without their login (Harvest's published API only): "
+                "o2s-config cannot match them to a file's users yet, so it stops here rather than "
+                "take every user for a new one"
+            )
         etag = optional(ext, "etag", str, endpoint, f"{where}.ext")
         state.remember(USER.name, login, required(item, "id", int, endpoint, where), etag)
         found[login] = {k: v for k, v in ext.items() if k not in USER_EXTRA and v is not None}

@@ -31,7 +31,8 @@ from o2s_config.workflow import apply_planned, check_saved, export_tenant, plan_
 T = TypeVar("T")
 FILE = click.Path(path_type=Path, dir_okay=False)
 TARGET = click.option(
-    "--target", help="sandbox:PATH or http(s)://HOST (default: $O2S_TARGET, else sandbox:.o2s/sandbox.db)"
+    "--target",
+    help="sandbox:PATH, sandbox+published:PATH or http(s)://HOST (default: $O2S_TARGET, else sandbox:.o2s/sandbox.db)",
 )
 
 
