@@ -17,9 +17,10 @@ CATALOG = load_catalog()
 def without_junior_profile_and_lyon(text: str) -> str:
     """The example with « Conseiller junior » deleted (its users moved to Conseiller) and Lyon pruned."""
     text = text.replace("profile: Conseiller junior", "profile: Conseiller")
-    text = re.sub(r"  Conseiller junior:\n(    .*\n|      .*\n)+", "", text)
+    text = re.sub(r"(?m)^  Conseiller junior:\n(    .*\n)+", "", text)  # the profile
+    text = re.sub(r"(?m)^    Conseiller junior:\n(      .*\n)+", "", text)  # its policy
     text = text.replace("structure: lyon", "structure: paris")
-    text = re.sub(r"  lyon:\n(    .*\n)+", "", text)
+    text = re.sub(r"(?m)^  lyon:\n(    .*\n)+", "", text)
     text = text.replace("structures:\n", "structures:\n  siege: {name: Siège}\n", 1)  # the tenant's own, kept
     return text.replace("prune:\n  structures: false", "prune:\n  structures: true")
 
