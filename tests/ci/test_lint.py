@@ -105,3 +105,10 @@ def test_files_match_the_published_schemas_of_github_and_gitlab() -> None:
 def test_docs_show_the_example_workflow_as_it_is_tested() -> None:
     docs = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
     assert f"```yaml\n{WORKFLOW.read_text(encoding='utf-8')}```" in docs
+
+
+def test_readme_has_a_short_use_it_in_ci_section_linking_the_ci_page() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Use it in CI\n", 1)[1].split("\n## ", 1)[0]
+    assert "](docs/ci.md)" in section and (ROOT / "docs" / "ci.md").is_file()
+    assert len(section.strip().splitlines()) <= 15  # a pointer, not a second copy of docs/ci.md
