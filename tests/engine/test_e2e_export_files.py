@@ -41,7 +41,10 @@ def test_each_example_round_trips_through_an_export_in_another_folder(
     assert len(names) == 3  # two logos and a template body
     assert tree(elsewhere) == {"exported.yaml", *names}
     for reference in names:
-        assert (elsewhere / reference).read_bytes() == (example.parent / reference).read_bytes(), reference
+        held = tenant.request("GET", f"/ext/v1/files/{reference}")
+        assert held.status_code == 200, reference
+        assert (elsewhere / reference).read_bytes() == held.content, reference  # byte-identical to the tenant's
+        assert held.content == (example.parent / reference).read_bytes(), reference  # which holds what was applied
     assert tree(tmp_path / "elsewhere") == {f"new/{p}" for p in tree(elsewhere)}  # nothing beside the folder
 
     validated = tenant.cli("validate", str(exported), env=IMAP)
