@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 GITHUB_COMMENT_LIMIT = 65_536
 MIN_CHARS = 1_000  # below this not even the summary and the note fit
 _KEEP_WHOLE = ("Refused",)  # a refusal is never cut: it is why the plan cannot be applied
+_HEAD_SHARE = 4  # a line above the sections (the list of removals) takes at most 1/4 of the limit
+_MORE = ", … (more in the full plan)"
 
 
 @dataclass
@@ -97,6 +99,7 @@ def fit_markdown(text: str, max_chars: int = GITHUB_COMMENT_LIMIT, full_plan: st
         return text
     full_plan = full_plan or "`o2s-config plan --format text`, or the plan saved with `--out`"
     head, sections = split_sections(text)
+    head = [_shorten(line, max_chars // _HEAD_SHARE) for line in head]
     whole = [s for s in sections if s.title.startswith(_KEEP_WHOLE)]
     reserve = 0
     for _ in range(4):  # the note's length depends on what is cut: settle it in a few rounds
@@ -109,6 +112,14 @@ def fit_markdown(text: str, max_chars: int = GITHUB_COMMENT_LIMIT, full_plan: st
             return result
         reserve += len(result) - max_chars + _size(note)
     return result[:max_chars]
+
+
+def _shorten(line: str, limit: int) -> str:
+    """``line`` within ``limit`` characters, cut after a whole item of its comma-separated list."""
+    if len(line) <= limit:
+        return line
+    end = line.rfind(", ", 0, limit - len(_MORE))
+    return line[: end if end > 0 else limit - len(_MORE)] + _MORE
 
 
 def _fill(sections: list[Section], budget: int) -> tuple[dict[int, list[str]], list[tuple[str, int, int]]]:

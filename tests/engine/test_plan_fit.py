@@ -80,3 +80,19 @@ def test_max_chars_is_for_markdown_only(tmp_path: Path) -> None:
     args = ["plan", str(ROOT / "examples" / "organisation.yaml"), "--max-chars", "5000"]
     result = CliRunner().invoke(main, args, env={"O2S_TARGET": f"sandbox:{tmp_path / 't.db'}"})
     assert result.exit_code == 1 and "--max-chars applies to --format markdown only" in result.stderr
+
+
+def test_a_removal_list_longer_than_the_limit_is_shortened_and_the_note_kept() -> None:
+    removed = ", ".join(f"user u{n:05d}" for n in range(10_000))  # as a forced plan removing 10,000 users lists them
+    text = (
+        "## plan\n\n| Create | Update | Delete | Manual |\n\n" + f"**Removes (deletes or deactivates):** {removed}\n\n"
+    )
+    text += section("Users", 300)
+    cut = fit_markdown(text, 20_000, "the saved plan")
+    assert len(cut) <= 20_000
+    line = next(line for line in cut.splitlines() if line.startswith("**Removes"))
+    kept, more = line.split(", … ", 1)
+    assert more == "(more in the full plan)" and len(line) <= 20_000 // 4
+    assert f"**Removes (deletes or deactivates):** {removed}".startswith(kept + ", ")  # whole names only
+    assert re.search(r"user u\d{5}$", kept)
+    assert cuts_of(cut)["Users"][1] == 300 and "> The full plan: the saved plan." in cut
