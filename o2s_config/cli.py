@@ -10,12 +10,14 @@ from pathlib import Path
 
 import click
 
+from o2s_config.annotations import FileResult, github_annotations, gitlab_code_quality, json_report
 from o2s_config.commands import DEFAULT_FILE
 from o2s_config.commands.access import access
 from o2s_config.commands.engine import COMMANDS as ENGINE_COMMANDS
 from o2s_config.commands.inspect import rights
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.errors import InvalidFileError, O2SConfigError
+from o2s_config.loader import display_name
 from o2s_config.sandbox.commands import sandbox
 from o2s_config.schema import schema_text
 from o2s_config.validate import validate_file
@@ -49,21 +51,62 @@ def main() -> None:
     """Configuration as code for O2S: validate, plan and apply an organisation file."""
 
 
-@main.command()
-@click.argument("file", default=DEFAULT_FILE, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def validate(file: Path, strict: bool) -> None:
-    """Check an organisation file: shape, references, rights, hierarchy, secrets."""
-    result = validate_file(file)
-    print_diagnostics(result.warnings)
-    org = result.organisation
-    counts = ", ".join(
-        f"{len(section or {})} {name}"
+VALIDATE_FORMATS = {"github": github_annotations, "gitlab": gitlab_code_quality, "json": json_report}
+
+
+def validation_result(file: Path) -> FileResult:
+    """Validate one file into a result every output format can print."""
+    name = display_name(file)
+    try:
+        validated = validate_file(file)
+    except InvalidFileError as exc:
+        return FileResult(name, exc.diagnostics)
+    except O2SConfigError as exc:
+        return FileResult(name, failure=str(exc))
+    org = validated.organisation
+    counts = {
+        name: len(section or {})
         for name, section in (("structures", org.structures), ("profiles", org.profiles), ("users", org.users))
-    )
-    click.echo(f"{file}: valid ({counts}), {len(result.warnings)} warning(s)")
-    if strict and result.warnings:
+    }
+    return FileResult(name, validated.warnings, counts)
+
+
+def _print_text(result: FileResult) -> None:
+    """The human form: diagnostics on stderr, then one line saying whether the file is valid."""
+    print_diagnostics(result.diagnostics)
+    if result.failure:
+        click.echo(f"error: {result.failure}", err=True)
+    if result.counts is None:
+        click.echo(f"{result.errors} error(s): the file is not valid", err=True)
+        return
+    counts = ", ".join(f"{n} {name}" for name, n in result.counts.items())
+    click.echo(f"{result.file}: valid ({counts}), {result.warnings} warning(s)")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["text", *VALIDATE_FORMATS]),
+    default="text",
+    show_default=True,
+    help="text for people; github: workflow-command annotations; gitlab: a Code Quality report; json.",
+)
+def validate(files: tuple[Path, ...], strict: bool, form: str) -> None:
+    """Check organisation files (default: organisation.yaml): shape, references, rights, hierarchy, secrets."""
+    results = [validation_result(file) for file in files or (Path(DEFAULT_FILE),)]
+    if form == "text":
+        for result in results:
+            _print_text(result)
+    else:
+        click.echo(VALIDATE_FORMATS[form](results), nl=False)
+    invalid = any(r.errors for r in results)
+    warned = any(r.warnings for r in results)
+    if strict and warned and not invalid:
         click.echo("warnings are errors with --strict", err=True)
+    if invalid or (strict and warned):
         sys.exit(1)
 
 
@@ -71,9 +114,20 @@ def validate(file: Path, strict: bool) -> None:
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE instead of stdout."
 )
-def schema(output: Path | None) -> None:
+@click.option("--check", "check", is_flag=True, help="Check that each FILE holds the current schema (pre-commit).")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+def schema(output: Path | None, check: bool, files: tuple[Path, ...]) -> None:
     """Print the JSON Schema of organisation files (editors use it for completion)."""
     text = schema_text()
+    if check or files:
+        if not check or not files or output is not None:
+            raise click.UsageError("use FILE... with --check, and --check without -o")
+        stale = [f for f in files if not f.is_file() or f.read_bytes() != text.encode("utf-8")]
+        for file in stale:
+            click.echo(f"{file}: not the schema of this o2s-config: run o2s-config schema -o {file}", err=True)
+        if stale:
+            sys.exit(1)
+        return
     if output is None:
         click.echo(text, nl=False)
     else:

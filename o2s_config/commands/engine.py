@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from o2s_config.apply import ApplyReport
+from o2s_config.assets import write_files
 from o2s_config.backends.auth import credentials_from_env
 from o2s_config.backends.http import O2SClient
 from o2s_config.backends.target import resolve_target
@@ -22,6 +23,7 @@ from o2s_config.commands.progress import progress_listener
 from o2s_config.errors import ApplyError, O2SConfigError, UnsafePlanError
 from o2s_config.masking import mask
 from o2s_config.plan import Plan
+from o2s_config.render.fit import GITHUB_COMMENT_LIMIT, MIN_CHARS, fit_markdown
 from o2s_config.render.json import render_json
 from o2s_config.render.markdown import render_markdown
 from o2s_config.render.text import render_text
@@ -65,11 +67,29 @@ def _render(plan: Plan, form: str) -> str:
 @click.option("--out", type=FILE, help="Save the plan (JSON) for a later 'apply PLAN'.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 when there is no change, 2 when there are changes.")
 @click.option("--force", is_flag=True, help="Do not report the deletion threshold as an error.")
-def plan(file: Path, target: str | None, form: str, out: Path | None, detailed_exitcode: bool, force: bool) -> None:
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=MIN_CHARS),
+    help=f"With --format markdown: cut the plan to N characters (a GitHub comment holds {GITHUB_COMMENT_LIMIT}).",
+)
+@click.option("--full-plan", help="Where the full plan is (a URL or a few words), named when --max-chars cuts.")
+def plan(
+    file: Path,
+    target: str | None,
+    form: str,
+    out: Path | None,
+    detailed_exitcode: bool,
+    force: bool,
+    max_chars: int | None,
+    full_plan: str | None,
+) -> None:
     """Show what apply would change on the target to match FILE."""
+    if max_chars is not None and form != "markdown":
+        raise O2SConfigError("--max-chars applies to --format markdown only")
     validated = validate_file(file)
     planned = _run(target, 8, lambda client: plan_file(client, validated, load_catalog(), resolve_target(target).text))
-    click.echo(_render(planned.plan, form), nl=False)
+    text = _render(planned.plan, form)
+    click.echo(text if max_chars is None else fit_markdown(text, max_chars, full_plan), nl=False)
     if out is not None:
         out.write_text(render_json(planned.plan), encoding="utf-8")
         click.echo(f"plan saved to {out}", err=True)
@@ -164,15 +184,37 @@ def _report(report: ApplyReport | None, secrets: set[str]) -> None:
 
 @click.command()
 @TARGET
-@click.option("-o", "--output", type=FILE, help="Write to FILE instead of stdout.")
-def export(target: str | None, output: Path | None) -> None:
-    """Write the target's organisation as a file (passwords as ${env:...} references)."""
-    text = _run(target, 8, lambda client: export_tenant(client, load_catalog()))
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+@click.option("-o", "--output", type=FILE, help="Write to FILE (and its files beside it) instead of stdout ('-').")
+@click.option("--overwrite", is_flag=True, help="Replace files beside FILE that exist with other content.")
+def export(target: str | None, output: Path | None, overwrite: bool) -> None:
+    """Write the target's organisation as a file (passwords as ${env:...} references) with the files it holds."""
+    exported = _run(target, 8, lambda client: export_tenant(client, load_catalog()))
+    files = exported.files
+    for name, safe in files.renamed.items():
+        click.echo(
+            f"warning: the tenant's file name '{name}' is not a safe relative path: written as '{safe}'", err=True
+        )
+    for name in files.missing:
+        click.echo(f"warning: the tenant refers to '{name}' but holds no content for it: not written", err=True)
+    if output is None or str(output) == "-":
+        click.echo(exported.text, nl=False)
+        if files.contents:
+            names = ", ".join(sorted(files.contents))
+            click.echo(
+                f"not written: {len(files.contents)} file(s) the tenant holds, which the file above refers to "
+                f"relative to its own folder ({names}); export with -o FILE to write them beside FILE",
+                err=True,
+            )
+        return
+    folder = output.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    written, unchanged = write_files(folder, files.contents, overwrite)
+    output.write_text(exported.text, encoding="utf-8")
+    click.echo(f"wrote {output}", err=True)
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
+    if unchanged:
+        click.echo(f"{len(unchanged)} file(s) already there with the same content", err=True)
 
 
 COMMANDS = (plan, apply, export)
