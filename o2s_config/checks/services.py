@@ -68,9 +68,9 @@ def _secrets(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 
 def file_reference_errors(ctx: CheckContext, path: DocPath, reference: str) -> Iterator[Diagnostic]:
-    """A referenced file must stay inside the organisation file's folder, and exist."""
+    """A referenced file must stay inside the organisation file's repository, and exist."""
     try:
-        target = resolve_reference(ctx.base_dir, reference)
+        target = resolve_reference(ctx.base_dir, reference, ctx.repository)
     except UnsafeReferenceError as exc:
         yield ctx.at(path, str(exc))
         return
