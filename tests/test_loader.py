@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import math
 import time
+import typing
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from pydantic import BaseModel, SecretStr
 
 from o2s_config.cli import main
 from o2s_config.errors import InvalidFileError
+from o2s_config.kinds import REGISTER
 from o2s_config.loader import LoadedFile, load_file
+from o2s_config.model import Organisation
 from o2s_config.positioned import Loc, PosDict, SecretText, WrittenFloat, WrittenInt, locate
 from o2s_config.validate import validate_file
 from o2s_config.yaml_compose import Limits
@@ -160,6 +166,30 @@ def test_a_valid_secret_password_passes_and_is_not_printed(monkeypatch: pytest.M
     assert password is not None
     assert password.get_secret_value() == "hunter2-from-env"
     assert "hunter2" not in repr(result.organisation)
+
+
+def _secret_paths(annotation: Any, path: str) -> Iterator[str]:
+    """Every place under ``annotation`` the model types SecretStr; a collection member is ``*``."""
+    if annotation is SecretStr:
+        yield path
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, info in annotation.model_fields.items():
+            yield from _secret_paths(info.annotation, f"{path}.{info.alias or name}".lstrip("."))
+    elif typing.get_origin(annotation) in (dict, list):
+        yield from _secret_paths(typing.get_args(annotation)[-1], f"{path}.*")
+    else:
+        for arg in typing.get_args(annotation):
+            yield from _secret_paths(arg, path)
+
+
+def test_the_fields_taking_env_values_are_the_fields_the_register_masks() -> None:
+    # ${env:} is allowed where the model types SecretStr; plans mask what the register declares
+    # sensitive: a secret field missing from either list would leak or be refused
+    declared = {
+        f"{kind.section}{'' if kind.singleton else '.*'}.{field}" for kind in REGISTER for field in kind.sensitive
+    }
+    assert set(_secret_paths(Organisation, "")) == declared
+    assert declared  # the mail-server passwords, at least
 
 
 # --- keys and scalars -------------------------------------------------------------------------
