@@ -14,7 +14,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -22,7 +22,7 @@ from o2s_config.backends.http import O2SClient
 from o2s_config.canonical import plain
 from o2s_config.errors import O2SConfigError
 from o2s_config.model import Organisation
-from o2s_config.references import UnsafeReferenceError, resolve_reference
+from o2s_config.references import Repository, UnsafeReferenceError, is_tenant_file_name, resolve_reference
 
 FILES_PATH = "/ext/v1/files"
 EXPORT_FOLDER = "files"  # where export puts a file whose tenant name is not a safe relative path
@@ -73,12 +73,12 @@ def references(org: Organisation) -> list[str]:
     return list(found)
 
 
-def local_files(org: Organisation, base_dir: Path) -> dict[str, bytes]:
-    """The content of each file the organisation file refers to (validation made sure they exist inside)."""
+def local_files(org: Organisation, base_dir: Path, repository: Repository) -> dict[str, bytes]:
+    """The content of each file the organisation file refers to (validation kept them inside ``repository``)."""
     contents = {}
     for name in references(org):
         try:
-            contents[name] = resolve_reference(base_dir, name).read_bytes()
+            contents[name] = resolve_reference(base_dir, name, repository).read_bytes()
         except (UnsafeReferenceError, OSError) as error:
             raise O2SConfigError(f"cannot read the file '{name}': {error}") from None
     return contents
@@ -150,7 +150,7 @@ def safe_names(names: Iterable[str]) -> dict[str, str]:
     chosen: dict[str, str] = {}
     taken: set[str] = set()
     for name in names:
-        candidate = name if _is_safe(name) else _fallback(name)
+        candidate = name if is_tenant_file_name(name) else _fallback(name)
         stem, dot, suffix = candidate.rpartition(".")
         number = 2
         while candidate.casefold() in taken:
@@ -159,17 +159,6 @@ def safe_names(names: Iterable[str]) -> dict[str, str]:
         taken.add(candidate.casefold())
         chosen[name] = candidate
     return chosen
-
-
-def _is_safe(name: str) -> bool:
-    path = PurePosixPath(name)
-    return (
-        bool(name)
-        and not path.is_absolute()
-        and "\\" not in name
-        and all(part not in ("", ".", "..") for part in name.split("/"))
-        and not any(ord(c) < 32 for c in name)
-    )
 
 
 def _fallback(name: str) -> str:

@@ -79,7 +79,7 @@ async def plan_organisation(
 
 async def plan_file(client: O2SClient, validated: ValidatedOrganisation, catalog: Catalog, target: str) -> Planned:
     """Read the tenant and plan the validated file against it (the plan records which file)."""
-    files = local_files(validated.organisation, validated.loaded.base_dir)
+    files = local_files(validated.organisation, validated.loaded.base_dir, validated.loaded.repository)
     planned = await plan_organisation(client, validated.organisation, catalog, target, validated.loaded.secrets, files)
     # an absolute path: a saved plan may be applied from another folder (a CI job's later step)
     source = {"file": str(validated.loaded.path.resolve()), "sha256": file_digest(validated.loaded.files, files)}
