@@ -12,6 +12,7 @@ from typing import NoReturn
 
 import click
 
+from o2s_config.commands.access import access
 from o2s_config.commands.engine import COMMANDS as ENGINE_COMMANDS
 from o2s_config.commands.inspect import rights
 from o2s_config.diagnostics import Diagnostic
@@ -98,6 +99,7 @@ def schema(output: Path | None) -> None:
 
 
 main.add_command(rights)
+main.add_command(access)
 for _command in ENGINE_COMMANDS:
     main.add_command(_command)
 main.add_command(sandbox)

@@ -286,9 +286,10 @@ def _what_failed(error: Exception) -> str:
 def _embedded(target: Target) -> tuple[httpx.AsyncClient, Credentials]:
     """The in-process sandbox for ``sandbox:PATH`` (its database created on first use) and its static token.
 
+    ``sandbox+published:PATH`` has no static token: the client uses its password grant, as on a real tenant.
     A database or folder that cannot be used is a one-line error naming it (``files.database_error``).
     """
-    from o2s_config.sandbox.embedded import embedded_client
+    from o2s_config.sandbox.embedded import embedded_client, published_embedded_client
 
     assert target.database is not None
     try:
@@ -296,6 +297,9 @@ def _embedded(target: Target) -> tuple[httpx.AsyncClient, Credentials]:
     except OSError as error:
         raise os_error(target.database.parent, error, "make the sandbox's folder") from None
     try:
+        if target.api == "published":
+            published, grant = published_embedded_client(target.database, timeout=TIMEOUT)
+            return published, Credentials(grant=grant)
         http = embedded_client(target.database, timeout=TIMEOUT)
     except (OSError, sqlite3.Error) as error:
         raise database_error(target.database, error) from None

@@ -1,4 +1,4 @@
-"""Target strings: ``sandbox:PATH`` (embedded, in-process) or ``http(s)://HOST[:PORT]``.
+"""Target strings: ``sandbox:PATH`` or ``sandbox+published:PATH`` (embedded, in-process), or ``http(s)://HOST[:PORT]``.
 
 Credentials travel only over TLS or to this machine: every URL that receives them (the
 target, ``O2S_AUTH_URL``) is checked by ``check_transport``. ``O2S_ALLOW_PLAIN_HTTP=1``
@@ -18,15 +18,18 @@ from o2s_config.errors import TargetUnreachableError
 
 DEFAULT_TARGET = "sandbox:.o2s/sandbox.db"
 ALLOW_PLAIN_HTTP = "O2S_ALLOW_PLAIN_HTTP"  # "1": credentials may travel in clear to a remote host
+# embedded prefix -> what the sandbox serves: everything, or only Harvest's published API
+EMBEDDED_PREFIXES = {"sandbox:": "full", "sandbox+published:": "published"}
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where the tenant is: an embedded sandbox database, or a base URL."""
+    """Where the tenant is: an embedded sandbox database (served in full or published-only), or a base URL."""
 
     text: str
     database: Path | None = None
     base_url: str | None = None
+    api: str = "full"  # of an embedded sandbox: "full" or "published"
 
     @property
     def embedded(self) -> bool:
@@ -37,11 +40,12 @@ def resolve_target(given: str | None, env: Mapping[str, str] | None = None) -> T
     """``--target``, else ``O2S_TARGET``, else the embedded default; refuses clear text to a remote host."""
     env = os.environ if env is None else env
     text = given or env.get("O2S_TARGET") or DEFAULT_TARGET
-    if text.startswith("sandbox:"):
-        path = text.removeprefix("sandbox:")
-        if not path:
-            raise TargetUnreachableError("target 'sandbox:' needs a database path, e.g. sandbox:.o2s/sandbox.db")
-        return Target(text=text, database=Path(path))
+    for prefix, api in EMBEDDED_PREFIXES.items():
+        if text.startswith(prefix):
+            path = text.removeprefix(prefix)
+            if not path:
+                raise TargetUnreachableError(f"target '{prefix}' needs a database path, e.g. {prefix}.o2s/sandbox.db")
+            return Target(text=text, database=Path(path), api=api)
     check_transport(text, "target", env)
     return Target(text=text, base_url=text.rstrip("/"))
 
@@ -55,7 +59,11 @@ def check_transport(url: str, what: str, env: Mapping[str, str] | None = None) -
     parts = urlsplit(url)
     shown = redacted(url)
     if parts.scheme not in ("http", "https") or not _hostname(parts):
-        expected = "neither sandbox:PATH nor an http(s):// URL" if what == "target" else "not an http(s):// URL"
+        expected = (
+            "neither sandbox:PATH, sandbox+published:PATH nor an http(s):// URL"
+            if what == "target"
+            else "not an http(s):// URL"
+        )
         raise TargetUnreachableError(f"{what} '{shown}' is {expected}")
     if parts.username is not None or parts.password is not None:
         raise TargetUnreachableError(
