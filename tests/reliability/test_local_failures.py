@@ -87,10 +87,10 @@ def test_an_unwritable_sandbox_folder(folder: Path) -> None:
 
 def test_a_sandbox_folder_that_cannot_be_made(folder: Path) -> None:
     (folder / ".o2s").write_text("a file where the folder should be")
-    assert_one_line(o2s(folder, "plan"), ".o2s", "cannot")
+    assert_one_line(o2s(folder, "plan"), ".o2s: cannot make the sandbox's folder", "a file stands where")
     folder.chmod(0o555)
     result = o2s(folder, "plan", "--target", "sandbox:other/tenant.db")
-    assert_one_line(result, "other/tenant.db", "permission denied")
+    assert_one_line(result, "other: cannot make the sandbox's folder", "permission denied")
 
 
 def test_a_sandbox_database_locked_by_another_program(folder: Path) -> None:
