@@ -12,6 +12,7 @@ from typing import NoReturn
 
 import click
 
+from o2s_config.commands import DEFAULT_FILE
 from o2s_config.commands.access import access
 from o2s_config.commands.engine import COMMANDS as ENGINE_COMMANDS
 from o2s_config.commands.inspect import rights
@@ -22,8 +23,6 @@ from o2s_config.render.escape import printable, printable_lines
 from o2s_config.sandbox.commands import sandbox
 from o2s_config.schema import schema_text
 from o2s_config.validate import validate_file
-
-DEFAULT_FILE = "organisation.yaml"
 
 
 def print_diagnostics(diagnostics: list[Diagnostic]) -> None:

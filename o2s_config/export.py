@@ -16,10 +16,10 @@ from ruamel.yaml import YAML
 from o2s_config.canonical import plain
 from o2s_config.catalog import Catalog, RightsMap
 from o2s_config.model import ADMIN_PROFILE, Organisation
-from o2s_config.model.hierarchy import manager_map
+from o2s_config.model.hierarchy import manager_map, tree_of
+from o2s_config.model.services import MAIL_SERVERS, password_variable
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/organisation.schema.json"
-PASSWORD_VARIABLES = {"smtp": "O2S_SMTP_PASSWORD", "imap": "O2S_IMAP_PASSWORD"}
 
 
 def rights_spec(rights: RightsMap, catalog: Catalog) -> dict[str, Any]:
@@ -40,15 +40,9 @@ def rights_spec(rights: RightsMap, catalog: Catalog) -> dict[str, Any]:
 
 
 def tree(managers: Mapping[str, str]) -> dict[str, Any]:
-    """The hierarchy as O2S shows it, from login -> manager; children sorted by login."""
-    below: dict[str, list[str]] = {}
-    for login, manager in managers.items():
-        below.setdefault(manager, []).append(login)
-
-    def children(manager: str) -> list[Any]:
-        return [{login: children(login)} if login in below else login for login in sorted(below.get(manager, []))]
-
-    return {root: children(root) for root in sorted(m for m in below if m not in managers)}
+    """The hierarchy as O2S shows it, from login -> manager; roots and advisors sorted by login."""
+    found = tree_of(dict(sorted(managers.items())))
+    return {root: found[root] for root in sorted(found)}
 
 
 def organisation_document(current: Organisation, catalog: Catalog) -> dict[str, Any]:
@@ -85,10 +79,10 @@ def _user(user: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
 
 def _services(current: Organisation) -> dict[str, Any]:
     services: dict[str, Any] = plain(current.services)
-    for name, variable in PASSWORD_VARIABLES.items():
+    for name in MAIL_SERVERS:
         server = services.get("email_server", {}).get(name)
         if isinstance(server, dict) and "password" in server:
-            server["password"] = "${env:" + variable + "}"
+            server["password"] = "${env:" + password_variable(name) + "}"
     return services
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from o2s_config.backends.answers import listed
 from o2s_config.backends.auth import Credentials, TokenSource
 from o2s_config.backends.bounds import MAX_RESPONSE_BYTES, REQUEST_LIMIT, Deadline, buffered, read_bounded
 from o2s_config.backends.paging import Page, count_hint, read_all
@@ -230,9 +231,7 @@ class O2SClient:
 
         async def fetch(offset: int, limit: int) -> Page:
             response = await self.request("GET", path, params={**params, "limit": limit, "offset": offset})
-            items = response.json()
-            if not isinstance(items, list):
-                raise TargetError(f"{self._shown} answered GET {path} with something that is not a list")
+            items = listed(response.json(), path)
             return Page(response.status_code, items, count_hint(response.headers.get("X-Total-Count")))
 
         return await read_all(fetch, path)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from o2s_config.checks.context import CheckContext, DocPath
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.model.hierarchy import manager_map
+from o2s_config.model.services import MAIL_SERVERS, password_variable
 from o2s_config.positioned import SecretText
 from o2s_config.references import UnsafeReferenceError, resolve_reference
 
@@ -56,14 +57,14 @@ def _user_references(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 def _secrets(ctx: CheckContext) -> Iterator[Diagnostic]:
     """Passwords must come from ${env:VAR}: a password written in a file in git is a leaked password."""
-    for server in ("smtp", "imap"):
+    for server in MAIL_SERVERS:
         path: DocPath = ("services", "email_server", server, "password")
         value = ctx.raw(path)
         if value is not None and not isinstance(value, SecretText):
             yield ctx.at(
                 path,
                 f"the {server.upper()} password must come from the environment, "
-                f"e.g. ${{env:O2S_{server.upper()}_PASSWORD}}",
+                f"e.g. ${{env:{password_variable(server)}}}",
             )
 
 

@@ -6,7 +6,7 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,10 +19,12 @@ from o2s_config.backends.http import O2SClient
 from o2s_config.backends.target import resolve_target
 from o2s_config.catalog import load_catalog
 from o2s_config.changes import Change
+from o2s_config.commands import DEFAULT_FILE
 from o2s_config.commands.interrupt import Interruption
 from o2s_config.commands.progress import progress_listener
 from o2s_config.errors import ApplyError, O2SConfigError, UnsafePlanError
 from o2s_config.files import write_output
+from o2s_config.masking import mask
 from o2s_config.plan import Plan
 from o2s_config.render.escape import printable
 from o2s_config.render.json import render_json
@@ -32,7 +34,6 @@ from o2s_config.validate import validate_file
 from o2s_config.workflow import Planned, apply_planned, check_saved, export_tenant, plan_file
 
 T = TypeVar("T")
-DEFAULT_FILE = "organisation.yaml"
 FILE = click.Path(path_type=Path, dir_okay=False)
 TARGET = click.option(
     "--target",
@@ -183,7 +184,7 @@ def _apply_interruptibly(
     return report, interruption.presses > 0
 
 
-def _abandoned(changes: list[Change], finished: list[Change]) -> ApplyError:
+def _abandoned(changes: Sequence[Change], finished: list[Change]) -> ApplyError:
     """The error of an apply abandoned by a second Ctrl-C: what is known done, and that the rest is not known."""
     done = {c.id for c in finished}
     for change in finished:
@@ -206,12 +207,6 @@ def _confirm(auto_approve: bool) -> None:
         raise UnsafePlanError("apply cancelled")
 
 
-def _mask(text: str, secrets: set[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "(sensitive)") if secret else text
-    return text
-
-
 def _report(report: ApplyReport | None, secrets: set[str], interrupted: bool = False) -> None:
     if report is None:
         click.echo("Nothing to apply.")
@@ -221,7 +216,7 @@ def _report(report: ApplyReport | None, secrets: set[str], interrupted: bool = F
     if report.ok:
         click.echo(f"Apply complete: {len(report.done)} change(s) made.")
         return
-    failures = [f"{c.describe()}: {_mask(str(e), secrets)}" for c, e in report.failed]
+    failures = [f"{c.describe()}: {mask(str(e), secrets)}" for c, e in report.failed]
     for line in failures:
         click.echo(printable(f"failed: {line}"), err=True)
     not_done = [c.describe() for c in report.not_started]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import click
 from rich.console import Console
@@ -13,7 +13,7 @@ from o2s_config.changes import Change
 from o2s_config.render.escape import printable
 
 
-def progress_listener(changes: list[Change], terminal: bool) -> tuple[Listener, Callable[[], None]]:
+def progress_listener(changes: Sequence[Change], terminal: bool) -> tuple[Listener, Callable[[], None]]:
     """A listener called as each change finishes, and a function to call at the end."""
     if not terminal:
 

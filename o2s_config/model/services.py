@@ -101,6 +101,15 @@ class EmailServer(Strict):
     imap: MailServer | None = None
 
 
+# The mail servers, in the file's order; each password is a secret set through the environment.
+MAIL_SERVERS: tuple[str, ...] = tuple(EmailServer.model_fields)
+
+
+def password_variable(server: str) -> str:
+    """The environment variable a mail server's password is read from (``O2S_SMTP_PASSWORD``)."""
+    return f"O2S_{server.upper()}_PASSWORD"
+
+
 class VigilanceLevel(Strict):
     description: str | None = None
     review_months: int | None = Field(default=None, ge=1, le=120)

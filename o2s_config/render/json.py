@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from o2s_config.changes import Change
-from o2s_config.plan import FORMAT_VERSION, MANUAL_PATHS, Plan
-from o2s_config.render.common import shown
+from o2s_config.plan import FORMAT_VERSION, Plan
+from o2s_config.render.common import manual_path, shown
 from o2s_config.render.escape import json_printable
 
 
@@ -19,8 +19,8 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "fingerprint": plan.fingerprint,
         "summary": plan.summary,
         "changes": [_change(c) for c in plan.changes],
-        "warnings": plan.warnings,
-        "refusals": {"threshold": plan.threshold_violations, "lockout": plan.lockout_violations},
+        "warnings": list(plan.warnings),
+        "refusals": {"threshold": list(plan.threshold_violations), "lockout": list(plan.lockout_violations)},
     }
     if plan.source:
         document["source"] = plan.source
@@ -34,7 +34,7 @@ def _change(change: Change) -> dict[str, Any]:
         "resource": change.resource,
         "key": change.key,
         "fields": [
-            {"path": f.path, "label": f.label, "before": shown(f, f.before), "after": shown(f, f.after)}
+            {"path": f.path, "label": f.label, "op": f.op, "before": shown(f, f.before), "after": shown(f, f.after)}
             for f in change.fields
         ],
         "depends_on": list(change.depends_on),
@@ -43,7 +43,7 @@ def _change(change: Change) -> dict[str, Any]:
     if change.renamed_from:
         found["renamed_from"] = change.renamed_from
     if change.manual:
-        found["manual_path"] = MANUAL_PATHS.get(change.resource, "")
+        found["manual_path"] = manual_path(change)
     return found
 
 

@@ -9,8 +9,8 @@ from rich.text import Text
 
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
-from o2s_config.plan import MANUAL_PATHS, Plan
-from o2s_config.render.common import described, field_label
+from o2s_config.plan import Plan
+from o2s_config.render.common import described, field_label, headline, item_text, manual_path
 from o2s_config.render.escape import printable
 
 SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red")}
@@ -32,8 +32,11 @@ def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
             style="bold",
         )
     )
+    if plan.removals:
+        removed = ", ".join(f"{c.resource} {printable(c.key)}" for c in plan.removals)
+        lines.append(Text(f"Removes (deletes or deactivates): {removed}", style="bold red"))
     lines += [Text(f"Warning: {printable(w)}", style="yellow") for w in plan.warnings]
-    refused = plan.lockout_violations + plan.threshold_violations
+    refused = [*plan.lockout_violations, *plan.threshold_violations]
     lines += [Text(f"Refused: {printable(r)}", style="bold red") for r in refused]
     return lines
 
@@ -41,20 +44,25 @@ def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
 def change_lines(change: Change, catalog: Catalog) -> list[Text]:
     """One header line for the change, one line per field (values escaped: ``render.escape``)."""
     sign, colour = SIGNS[change.action]
-    header = Text(f"  {sign} {change.resource} {printable(change.key)}", style=colour)
+    header = Text(f"  {sign} {printable(headline(change))}", style=colour)
     if change.renamed_from:
         header.append(f" (renamed from {printable(change.renamed_from)})")
     if change.manual:
-        header.append(f" [manual: {MANUAL_PATHS.get(change.resource, '')}]", style="magenta")
+        header.append(f" [manual: {manual_path(change)}]", style="magenta")
     lines = [header]
     for f in change.fields:
         if change.action == "delete":
             continue
         line = Text(f"      {printable(field_label(f))}: ")
-        if change.action == "update":
-            line.append(printable(described(f, f.before, catalog)), style="red")
-            line.append(" -> ")
-        line.append(printable(described(f, f.after, catalog)), style="green")
+        if f.op == "remove":
+            line.append(printable(item_text(f, f.before, catalog)), style="red")
+        elif f.op == "add":
+            line.append(printable(item_text(f, f.after, catalog)), style="green")
+        else:
+            if change.action == "update":
+                line.append(printable(described(f, f.before, catalog)), style="red")
+                line.append(" -> ")
+            line.append(printable(described(f, f.after, catalog)), style="green")
         lines.append(line)
     return lines
 

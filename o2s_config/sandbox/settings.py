@@ -12,6 +12,7 @@ import secrets
 from typing import Any
 
 from o2s_config.model import Establishment, Services
+from o2s_config.model.services import MAIL_SERVERS
 from o2s_config.sandbox import documents
 from o2s_config.sandbox.etags import check_if_match
 from o2s_config.sandbox.problems import ProblemError
@@ -19,7 +20,6 @@ from o2s_config.sandbox.store import Tx
 
 ESTABLISHMENT = "establishment"
 SERVICES = "services"
-MAIL_SERVERS = ("smtp", "imap")
 
 
 def fingerprint(secret: str, salt: bytes | None = None) -> str:

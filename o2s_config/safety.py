@@ -1,0 +1,243 @@
+"""Safety: what a reviewer must be told about a plan, and what must stop it. Pure.
+
+Fed by what the diff already resolved (the tenant's state under the file's keys, every
+profile's effective rights): nothing is resolved again here.
+
+- Share threshold: a collection losing more than ``safety.max_delete_share`` of its members
+  (deleted, or users deactivated) is refused without ``--force``, but only from
+  ``safety.min_collection_size`` members (10 by default). Below that, one deletion is
+  already a large share (one structure of three is 33 %): those removals are announced in
+  the warnings instead, so a small firm does not learn to pass ``--force`` on every apply.
+- Lockout: never overridable; the identity applying the plan keeps the Administration
+  module, and at least one active user keeps it.
+- Still held: a structure or profile to delete that users the file does not move still hold.
+- Warnings: activation e-mails, the raison sociale, sensitive rights, billed options,
+  what the tenant holds and the file does not manage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from o2s_config.catalog import Catalog, RightsMap, grants_admin
+from o2s_config.changes import Change
+from o2s_config.diff import DiffResult
+from o2s_config.kinds import PROFILE, STRUCTURE, USER, Kind, guarded
+from o2s_config.model import Organisation, Safety, User
+
+# User fields whose switching on is billed per user (Abonnement).
+BILLED_FIELDS: dict[str, str] = {
+    "esignature": "e-signature access",
+    "options.o2s_access": "O2S access",
+    "options.patritheque": "Patrithèque",
+    "options.moneypitch": "MoneyPitch accesses for clients",
+    "options.elearning": "e-learning modules",
+    "moneypitch_grant": "right to grant MoneyPitch accesses",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the safety checks found: notes for the reviewer, and the reasons to refuse."""
+
+    warnings: list[str]
+    threshold: list[str]
+    lockout: list[str]
+
+
+def check(
+    changes: Sequence[Change], found: DiffResult, settings: Safety | None, catalog: Catalog, identity: str | None
+) -> Verdict:
+    """Every safety check of ``changes`` (ordered) against the state the diff resolved."""
+    settings = settings or Safety()
+    notes = warnings(changes, found, catalog) + small_removals(changes, found.seen, settings)
+    notes += still_held(changes, found.seen)
+    who = found.renames.users.get(identity, identity) if identity else None
+    return Verdict(
+        notes,
+        threshold_violations(changes, found.seen, settings),
+        lockout_violations(changes, found, who),
+    )
+
+
+def members(current: Organisation, kind: Kind) -> list[str]:
+    """The members of a guarded collection the threshold counts (users: the active ones)."""
+    if kind is USER:
+        return [login for login, u in (current.users or {}).items() if u.active is not False]
+    held = kind.members(current) or {}
+    if isinstance(held, list):  # extranet codes: a list in the file
+        return [kind.key_of(c.provider, c.code) for c in held]
+    return [key for key in held if key not in kind.kept]
+
+
+def _removals(changes: Sequence[Change], current: Organisation) -> list[tuple[Kind, list[Change], int]]:
+    """(kind, its removals, members it has) for every guarded collection losing members."""
+    found = []
+    for kind in guarded():
+        lost = [c for c in changes if c.resource == kind.name and c.removes]
+        if lost:
+            found.append((kind, lost, len(members(current, kind))))
+    return found
+
+
+def threshold_violations(changes: Sequence[Change], current: Organisation, settings: Safety) -> list[str]:
+    """Collections of at least ``min_collection_size`` members losing more than ``max_delete_share`` of them."""
+    share, minimum = settings.max_delete_share, settings.min_collection_size
+    return [
+        f"{len(lost)} of {held} {kind.prune} would be deleted or deactivated, more than the allowed "
+        f"{share:.0%} (safety.max_delete_share); use --force if this is intended"
+        for kind, lost, held in _removals(changes, current)
+        if held >= minimum and len(lost) > share * held
+    ]
+
+
+def small_removals(changes: Sequence[Change], current: Organisation, settings: Safety) -> list[str]:
+    """Removals from collections below ``min_collection_size``: announced, never refused."""
+    notes = []
+    for kind, lost, held in _removals(changes, current):
+        if held < settings.min_collection_size:
+            keys = ", ".join(c.key for c in lost)
+            notes.append(
+                f"{len(lost)} of {held} {kind.prune} will be deleted or deactivated: {keys} (the share "
+                f"threshold applies from {settings.min_collection_size} members: safety.min_collection_size)"
+            )
+    return notes
+
+
+def still_held(changes: Sequence[Change], seen: Organisation) -> list[str]:
+    """Structures and profiles to delete that users will still hold: the tenant will refuse those deletions."""
+    doomed = {
+        (c.resource, c.key) for c in changes if c.action == "delete" and c.resource in (STRUCTURE.name, PROFILE.name)
+    }
+    if not doomed:
+        return []
+    users = {c.key: c for c in changes if c.resource == USER.name}
+    holders: dict[tuple[str, str], list[str]] = {}
+    for login, user in (seen.users or {}).items():
+        state = _after(user, users.get(login))
+        for resource in (STRUCTURE.name, PROFILE.name):
+            held = (resource, state.get(resource))
+            if held in doomed:
+                holders.setdefault(held, []).append(login)
+    notes = []
+    for change in changes:
+        logins = holders.get((change.resource, change.key)) if change.action == "delete" else None
+        if logins:
+            notes.append(
+                f"{change.resource} {change.key} is still given to {', '.join(logins)} (users this file does not "
+                f"move): the tenant will refuse to delete it"
+            )
+    return notes
+
+
+def _after(user: User | None, change: Change | None) -> dict[str, Any]:
+    """A user's active flag, structure, profile and one-off rights once ``change`` is made."""
+    state: dict[str, Any] = {}
+    if user is not None:
+        state = {"active": user.active, "structure": user.structure, "profile": user.profile}
+        if user.custom_profile is not None:
+            state["custom"] = user.custom_profile.rights
+    if change is not None:
+        payload = change.payload
+        if "custom_profile" in payload:
+            state["profile"], state["custom"] = None, payload["custom_profile"].get("rights")
+        elif "profile" in payload:
+            state["profile"], state["custom"] = payload["profile"], None
+        for name in ("active", "structure"):
+            if name in payload:
+                state[name] = payload[name]
+    return state
+
+
+def lockout_violations(changes: Sequence[Change], found: DiffResult, identity: str | None) -> list[str]:
+    """No plan may take the Administration module from the identity applying it, or from the last active admin."""
+    before = _admins(found.seen, {}, found.rights.held)
+    users = {c.key: c for c in changes if c.resource == USER.name}
+    after = _admins(found.seen, users, _rights_after(changes, found.rights.held))
+    notes = []
+    if identity and identity in before and identity not in after:
+        notes.append(
+            f"this plan takes the Administration module away from {identity}, the identity applying it "
+            "(lockout protection cannot be overridden)"
+        )
+    if before and not after:
+        notes.append("this plan leaves no active user with the Administration module (lockout protection)")
+    return notes
+
+
+def _admins(seen: Organisation, users: Mapping[str, Change], rights: Mapping[str, RightsMap]) -> set[str]:
+    """Active users holding the Administration module, once the ``users`` changes are made."""
+    held = seen.users or {}
+    admins = set()
+    for login in dict.fromkeys([*held, *users]):
+        state = _after(held.get(login), users.get(login))
+        if not state or state.get("active") is False:
+            continue
+        custom = state.get("custom")
+        if grants_admin(custom if custom is not None else rights.get(str(state.get("profile")))):
+            admins.add(login)
+    return admins
+
+
+def _rights_after(changes: Sequence[Change], held: Mapping[str, RightsMap]) -> dict[str, RightsMap]:
+    rights = dict(held)
+    for change in changes:
+        if change.resource == PROFILE.name:
+            if change.action == "delete":
+                rights.pop(change.key, None)
+            else:
+                rights[change.key] = change.payload["rights"]
+    return rights
+
+
+def warnings(changes: Sequence[Change], found: DiffResult, catalog: Catalog) -> list[str]:
+    """What a reviewer must know: e-mails sent, sensitive rights granted, billed options switched on."""
+    notes: list[str] = []
+    for change in changes:
+        if change.resource == USER.name and change.action == "create":
+            notes.append(f"user {change.key}: an activation e-mail will be sent to {change.payload.get('email')}")
+        if _renames_the_firm(change):
+            notes.append("establishment: changing the raison sociale (general.name) requires O2S support")
+        granted = _sensitive_granted(change, catalog)
+        if granted:
+            listed = ", ".join(f"« {label} »" for label in granted)
+            notes.append(f"{change.resource} {change.key}: sensitive rights granted: {listed}")
+        notes += billed_switched_on(change)
+    for collection, keys in found.unmanaged.items():
+        shown = ", ".join(keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
+        notes.append(f"{len(keys)} {collection} in the tenant are not in the file (not managed, left as is): {shown}")
+    return notes
+
+
+def billed_switched_on(change: Change) -> list[str]:
+    """One note per billed option this change switches on for a user."""
+    return [
+        f"user {change.key}: billed option switched on: {BILLED_FIELDS[f.path]}"
+        for f in change.fields
+        if change.resource == USER.name and f.path in BILLED_FIELDS and _on(f.after) and not _on(f.before)
+    ]
+
+
+def _renames_the_firm(change: Change) -> bool:
+    """A change of the raison sociale once set: O2S support does it, the tenant refuses it."""
+    return change.resource == "establishment" and any(f.path == "general.name" and f.before for f in change.fields)
+
+
+def _sensitive_granted(change: Change, catalog: Catalog) -> list[str]:
+    """Labels of the sensitive rights that take effect with this change and did not before."""
+    if change.resource == PROFILE.name:
+        after, before = change.payload.get("rights"), change.before.get("rights")
+    elif change.resource == USER.name:
+        after = (change.payload.get("custom_profile") or {}).get("rights")
+        before = (change.before.get("custom_profile") or {}).get("rights")
+    else:
+        return []
+    if not after:
+        return []
+    return [r.label for r in catalog.all_rights() if r.sensitive and r.grants(after) and not r.grants(before or {})]
+
+
+def _on(value: Any) -> bool:
+    return bool(value) and value != "none"
