@@ -16,7 +16,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from o2s_config.errors import ListReadError
+from o2s_config.errors import ApiError, ListReadError
 
 PAGE_SIZE = 1000  # the largest page O2S's lists accept: 10,000 users are read in 10 requests
 AHEAD = 4  # pages asked for at once, whatever a count header announces
@@ -66,7 +66,7 @@ class _Reader:
         items: list[Any] = []
         offset, pages = 0, 0
         while pages < MAX_PAGES and len(items) <= MAX_ITEMS:
-            page = await self._page_at(offset)
+            page = await self._page_after(items, offset)
             pages += 1
             if page.status not in (200, 206):
                 raise ListReadError(f"the tenant answered {page.status} to a page of {self._path}")
@@ -82,6 +82,18 @@ class _Reader:
             f"the list {self._path} did not end after {len(items)} items in {pages} pages: the tenant keeps "
             "answering 206 (more to come); nothing was written"
         )
+
+    async def _page_after(self, items: list[Any], offset: int) -> Page:
+        """The page at ``offset``; past the first, a refusal is said to leave the list unread."""
+        try:
+            return await self._page_at(offset)
+        except ApiError as error:
+            if not items:
+                raise
+            raise ListReadError(
+                f"the list {self._path} could not be read whole: its page at offset {offset} was answered "
+                f"{error} after {len(items)} items; a part of a list is never used"
+            ) from error
 
     async def _page_at(self, offset: int) -> Page:
         task = self._pending.pop(offset, None)

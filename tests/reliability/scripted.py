@@ -8,6 +8,7 @@ dripped a byte at a time, one without end). The CLI is run against them as a sep
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import ssl
@@ -73,7 +74,8 @@ class PagingLiar:
     """ASGI middleware lying about the paged lists (``/utilisateurs``, ``/agences``) of the app behind it.
 
     ``count``: "keep", "none" (no count header), "wrong" (announces 1 item), "huge" (10^9);
-    ``cap``: the largest page served, whatever the client asks; ``ignore_offset``: every page is the first.
+    ``cap``: the largest page served, whatever the client asks; ``ignore_offset``: every page is the first;
+    ``fail_after_first``: every page but the first answers 500.
     It counts the list requests, and the most that were in flight at once.
     """
 
@@ -81,6 +83,7 @@ class PagingLiar:
     count: str = "keep"
     cap: int | None = None
     ignore_offset: bool = False
+    fail_after_first: bool = False
     requests: int = 0
     in_flight: int = 0
     most_in_flight: int = 0
@@ -96,6 +99,9 @@ class PagingLiar:
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
             await asyncio.sleep(0.02)  # long enough for concurrent pages to overlap
+            if self.fail_after_first and dict(parse_qsl(scope["query_string"].decode())).get("offset", "0") != "0":
+                await _problem(send, 500, "Internal Server Error")
+                return
             await self.app({**scope, "query_string": self._query(scope["query_string"])}, receive, self._lying(send))
         finally:
             with self._lock:
@@ -122,6 +128,35 @@ class PagingLiar:
             await send(message)
 
         return lying
+
+
+@dataclass
+class EndlessList:
+    """ASGI middleware whose ``/utilisateurs`` never ends: every page is full of users never seen, and 206.
+
+    Everything else is the app behind it. It counts the pages it served.
+    """
+
+    app: ASGIApp
+    requests: int = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/utilisateurs":
+            await self.app(scope, receive, send)
+            return
+        self.requests += 1
+        params = dict(parse_qsl(scope["query_string"].decode()))
+        offset, limit = int(params.get("offset", "0")), int(params.get("limit", "20"))
+        body = json.dumps([{"id": 1_000_000 + n} for n in range(offset, offset + limit)]).encode()
+        await send({"type": "http.response.start", "status": 206, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+async def _problem(send: Send, status: int, title: str) -> None:
+    body = json.dumps({"type": "about:blank", "title": title, "status": status}).encode()
+    headers = [(b"content-type", b"application/problem+json")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]

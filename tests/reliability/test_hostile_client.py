@@ -17,14 +17,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
+from o2s_config.backends import paging
+from o2s_config.backends.auth import Credentials
+from o2s_config.backends.http import O2SClient
 from o2s_config.backends.paging import AHEAD
+from o2s_config.backends.target import resolve_target
 from o2s_config.sandbox import users
 from o2s_config.sandbox.app import create_app
+from o2s_config.sandbox.people import seed_people
+from o2s_config.sandbox.published_only.routes import MAX_PAGE
 from tests.engine.scenarios import ADMIN, write
-from tests.reliability.scripted import PagingLiar, raw_server, read_request_head, run_o2s, served_app
+from tests.reliability.scripted import EndlessList, PagingLiar, raw_server, read_request_head, run_o2s, served_app
 
 TOKEN = "scripted-token"
 PEOPLE = 133  # with pages capped at 50: three pages, the last one short
@@ -94,6 +101,62 @@ def test_a_list_that_repeats_its_first_page_is_refused_and_nothing_is_written(
     with tenant_app.state.store.read() as tx:
         assert tx.revision == revision  # no write reached the tenant
     assert liar.requests <= 2 * (2 + AHEAD)  # two commands, each refused at its second page, not after a flood
+
+
+def test_a_list_that_never_ends_is_refused_at_its_bound_and_nothing_is_written(
+    tenant_app: FastAPI, firm_file: Path
+) -> None:
+    endless = EndlessList(tenant_app)
+    with tenant_app.state.store.read() as tx:
+        revision = tx.revision
+    with served_app(endless) as url:
+        applied = run_o2s(url, TOKEN, "apply", str(firm_file), "--auto-approve")
+    assert applied.returncode == 1 and "Traceback" not in applied.stderr
+    assert "/utilisateurs did not end after" in applied.stderr
+    assert "Plan:" not in applied.stdout and "deactivate" not in applied.stdout
+    with tenant_app.state.store.read() as tx:
+        assert tx.revision == revision
+    # stopped at the item bound, with at most the pages asked ahead on top
+    assert endless.requests <= paging.MAX_ITEMS // paging.PAGE_SIZE + 1 + AHEAD
+
+
+def test_a_list_failing_after_its_first_page_plans_nothing(tenant_app: FastAPI, firm_file: Path) -> None:
+    liar = PagingLiar(tenant_app, count="none", cap=CAP, fail_after_first=True)
+    with tenant_app.state.store.read() as tx:
+        revision = tx.revision
+    with served_app(liar) as url:
+        applied = run_o2s(url, TOKEN, "apply", str(firm_file), "--auto-approve")
+    assert applied.returncode == 1 and "Traceback" not in applied.stderr
+    assert "/utilisateurs could not be read whole" in applied.stderr and "500" in applied.stderr
+    # the first page alone would have planned 84 creates of people the tenant has, and 3 deactivations
+    assert "Plan:" not in applied.stdout and "deactivate" not in applied.stdout
+    with tenant_app.state.store.read() as tx:
+        assert tx.revision == revision
+
+
+def test_a_published_only_tenant_is_read_whole_at_its_own_page_size(tmp_path: Path) -> None:
+    """Harvest's API as the sandbox serves it: no count header, pages capped at 100, 206 until the last."""
+    app = create_app(tmp_path / "published.db", token=TOKEN, api="published")
+    seed_people(app.state.store, 250)
+    with app.state.store.read() as tx:
+        ids = [row["id"] for row in tx.all("SELECT id FROM users ORDER BY id")]
+    counter = PagingLiar(app)  # serves every answer as it is; counts the list requests
+
+    async def read_users(url: str) -> list[Any]:
+        async with O2SClient(resolve_target(url), Credentials(token=TOKEN)) as client:
+            return await client.get_all("/utilisateurs")
+
+    with served_app(counter) as url:
+        first = httpx.get(f"{url}/utilisateurs", params={"limit": 1000}, headers={"Authorization": f"Bearer {TOKEN}"})
+        counter.requests = 0
+        items = asyncio.run(read_users(url))
+    # the premise: a partial first page, capped, and nothing announcing the list's length
+    assert first.status_code == 206 and len(first.json()) == MAX_PAGE
+    assert not {"x-total-count", "content-range"} & set(first.headers)
+    assert len(ids) > 2 * MAX_PAGE
+    assert [item["id"] for item in items] == ids
+    assert counter.requests <= -(-len(ids) // MAX_PAGE) + AHEAD
+    assert counter.most_in_flight <= AHEAD
 
 
 async def _drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
