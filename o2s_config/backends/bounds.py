@@ -1,4 +1,5 @@
-"""The client's bounds: a total deadline per command, a time limit per request, a size limit per answer.
+"""The client's bounds: a total deadline per command, a time limit per request, a size limit per answer,
+and a nesting limit on the JSON it decodes (the interpreter's own recursion limit, met as a clean error).
 
 A tenant that drips its answer a byte at a time, or sends one without end, must not hold a
 command or its memory: each breach is a clean error naming the bound and how to change it.
@@ -10,6 +11,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import httpx
 
@@ -90,3 +92,11 @@ def buffered(response: httpx.Response, body: bytes) -> httpx.Response:
     """A plain answer holding ``body``, read from the streamed ``response``."""
     headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _STREAM_HEADERS]
     return httpx.Response(response.status_code, headers=headers, content=body, request=response.request)
+
+
+def json_of(response: httpx.Response) -> Any:
+    """The JSON body of an answer; one nested too deeply to decode is a ``ValueError``, as one that is not JSON."""
+    try:
+        return response.json()
+    except RecursionError:
+        raise ValueError("its JSON is nested too deeply to be read") from None

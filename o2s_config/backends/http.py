@@ -23,7 +23,7 @@ import httpx
 
 from o2s_config.backends.answers import listed
 from o2s_config.backends.auth import Credentials, TokenSource
-from o2s_config.backends.bounds import MAX_RESPONSE_BYTES, REQUEST_LIMIT, Deadline, buffered, read_bounded
+from o2s_config.backends.bounds import MAX_RESPONSE_BYTES, REQUEST_LIMIT, Deadline, buffered, json_of, read_bounded
 from o2s_config.backends.paging import Page, count_hint, read_all
 from o2s_config.backends.target import Target, check_transport, redacted
 from o2s_config.errors import (
@@ -56,7 +56,7 @@ class AnswerLost(Exception):
 def problem_error(response: httpx.Response) -> Exception:
     """The typed error for a Problem JSON answer (matched on status, never on the text)."""
     try:
-        body = response.json()
+        body = json_of(response)
     except ValueError:
         body = {}
     if not isinstance(body, dict):
@@ -121,7 +121,7 @@ class O2SClient:
     async def _post_form(self, url: str, form: dict[str, str]) -> tuple[int, dict[str, object]]:
         response = await self._send("POST", url, data=form, authorised=False)
         try:
-            body = response.json()
+            body = json_of(response)
         except ValueError:
             body = {}
         return response.status_code, body if isinstance(body, dict) else {}
@@ -224,14 +224,14 @@ class O2SClient:
             if missing_ok and error.status == 404:
                 return None
             raise
-        return response.json()
+        return json_of(response)
 
     async def get_all(self, path: str, **params: Any) -> list[Any]:
         """Every item of a paged list, read until the tenant says it is complete (``paging.read_all``)."""
 
         async def fetch(offset: int, limit: int) -> Page:
             response = await self.request("GET", path, params={**params, "limit": limit, "offset": offset})
-            items = listed(response.json(), path)
+            items = listed(json_of(response), path)
             return Page(response.status_code, items, count_hint(response.headers.get("X-Total-Count")))
 
         return await read_all(fetch, path)
@@ -241,7 +241,7 @@ class O2SClient:
         lost = False
         for _ in range(self.max_attempts):
             try:
-                created: dict[str, Any] = (await self.request("POST", path, json=body, idempotent=False)).json()
+                created: dict[str, Any] = json_of(await self.request("POST", path, json=body, idempotent=False))
                 return created
             except AnswerLost:
                 lost = True

@@ -152,6 +152,22 @@ class EndlessList:
         await send({"type": "http.response.body", "body": body})
 
 
+@dataclass
+class FixedAnswer:
+    """ASGI middleware answering GET ``path`` with ``body`` (200, as JSON), whatever the app behind it holds."""
+
+    app: ASGIApp
+    path: str
+    body: bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != self.path:
+            await self.app(scope, receive, send)
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": self.body})
+
+
 async def _problem(send: Send, status: int, title: str) -> None:
     body = json.dumps({"type": "about:blank", "title": title, "status": status}).encode()
     headers = [(b"content-type", b"application/problem+json")]

@@ -31,7 +31,15 @@ from o2s_config.sandbox.app import create_app
 from o2s_config.sandbox.people import seed_people
 from o2s_config.sandbox.published_only.routes import MAX_PAGE
 from tests.engine.scenarios import ADMIN, write
-from tests.reliability.scripted import EndlessList, PagingLiar, raw_server, read_request_head, run_o2s, served_app
+from tests.reliability.scripted import (
+    EndlessList,
+    FixedAnswer,
+    PagingLiar,
+    raw_server,
+    read_request_head,
+    run_o2s,
+    served_app,
+)
 
 TOKEN = "scripted-token"
 PEOPLE = 133  # with pages capped at 50: three pages, the last one short
@@ -157,6 +165,27 @@ def test_a_published_only_tenant_is_read_whole_at_its_own_page_size(tmp_path: Pa
     assert [item["id"] for item in items] == ids
     assert counter.requests <= -(-len(ids) // MAX_PAGE) + AHEAD
     assert counter.most_in_flight <= AHEAD
+
+
+def _nested(depth: int) -> bytes:
+    """A manager tree ``depth`` levels deep, as the JSON text a tenant could send (too deep to build as a dict)."""
+    tree = '"conseiller"'
+    for level in range(depth):
+        tree = f'{{"m{level}": [{tree}]}}'
+    return f'{{"tree": {tree}, "managers": {{}}}}'.encode()
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [("/ext/v1/hierarchy", _nested(5000)), ("/utilisateurs", b"[" * 100_000 + b"]" * 100_000)],
+)
+def test_an_answer_nested_too_deeply_is_a_malformed_answer(
+    tenant_app: FastAPI, firm_file: Path, path: str, body: bytes
+) -> None:
+    with served_app(FixedAnswer(tenant_app, path, body)) as url:
+        result = run_o2s(url, TOKEN, "plan", str(firm_file))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"answer to {path} is malformed" in result.stderr and "nested too deeply" in result.stderr
 
 
 async def _drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
