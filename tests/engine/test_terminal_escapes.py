@@ -11,6 +11,8 @@ import re
 import pytest
 
 from o2s_config.catalog import load_catalog
+from o2s_config.changes import Change, FieldChange
+from o2s_config.kinds import EXTRANET_CODE, STRUCTURE, USER
 from o2s_config.plan import Plan, build_plan
 from o2s_config.render.escape import json_printable, printable, printable_lines
 from o2s_config.render.json import render_json
@@ -79,3 +81,22 @@ def test_markdown_and_json_plans_hold_no_raw_control_character() -> None:
     assert RAW_CONTROL.search(document) is None
     keys = {change["key"] for change in json.loads(document)["changes"]}
     assert SPOOF in keys  # JSON's own escapes: the data is unchanged
+
+
+def test_list_items_headlines_and_removals_are_escaped_too() -> None:
+    """What the register of kinds added to the renderers (list items, kind headlines, the removals line)."""
+    hidden, csi = "evil\u202enimda", "a\x9b31m"
+    items = (FieldChange("phones", None, hidden, op="add"), FieldChange("phones", csi, None, op="remove"))
+    changes = [
+        Change("update", USER.name, "jdupont", fields=items),
+        Change("create", EXTRANET_CODE.name, EXTRANET_CODE.key_of("prov\u202e", "c\x1b[2K"), fields=()),
+        Change("delete", STRUCTURE.name, f"old{SPOOF}"),
+    ]
+    plan = Plan("sandbox:t.db", "f", changes)
+    text = render_text(plan, CATALOG)
+    markdown = render_markdown(plan, CATALOG)
+    for shown in (text, markdown):
+        assert RAW_CONTROL.search(shown) is None
+    assert "+ " in text and "evil\\u202enimda" in text and "a\\x9b31m" in text
+    assert "c\\x1b[2K (prov\\u202e)" in text
+    assert f"Removes (deletes or deactivates): structure old{printable(SPOOF)}" in text
