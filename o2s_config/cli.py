@@ -5,8 +5,10 @@ Logic lives in the stages; each command only wires them and prints.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -17,16 +19,24 @@ from o2s_config.commands.engine import COMMANDS as ENGINE_COMMANDS
 from o2s_config.commands.inspect import rights
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.errors import InvalidFileError, O2SConfigError
+from o2s_config.files import database_error, os_error, write_output
 from o2s_config.loader import display_name
+from o2s_config.render.escape import printable, printable_lines
 from o2s_config.sandbox.commands import sandbox
 from o2s_config.schema import schema_text
 from o2s_config.validate import validate_file
 
 
 def print_diagnostics(diagnostics: list[Diagnostic]) -> None:
-    """Every diagnostic on stderr, one per line, as ``FILE:LINE:COL: message``."""
+    """Every diagnostic on stderr, one per line, as ``FILE:LINE:COL: message`` (control characters escaped)."""
     for diagnostic in diagnostics:
-        click.echo(diagnostic.format(), err=True)
+        click.echo(printable(diagnostic.format()), err=True)
+
+
+def fail(message: str, exit_code: int = 1) -> NoReturn:
+    """Print ``error: message`` on stderr (control characters escaped) and exit."""
+    click.echo(printable_lines(f"error: {message}"), err=True)
+    sys.exit(exit_code)
 
 
 class Group(click.Group):
@@ -41,8 +51,14 @@ class Group(click.Group):
             click.echo(f"{errors} error(s): the file is not valid", err=True)
             sys.exit(exc.exit_code)
         except O2SConfigError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
+            fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            # apply handles Ctrl-C itself while it makes changes: one reaching here came before any change
+            fail("interrupted (Ctrl-C) before any change was made")
+        except OSError as exc:  # the last resort for a file no stage mapped: still one line naming it
+            fail(str(os_error(exc.filename or "a file", exc, "use it")))
+        except sqlite3.Error as exc:
+            fail(str(database_error("(embedded target)", exc)))
 
 
 @click.group(cls=Group)
@@ -75,12 +91,12 @@ def _print_text(result: FileResult) -> None:
     """The human form: diagnostics on stderr, then one line saying whether the file is valid."""
     print_diagnostics(result.diagnostics)
     if result.failure:
-        click.echo(f"error: {result.failure}", err=True)
+        click.echo(printable_lines(f"error: {result.failure}"), err=True)
     if result.counts is None:
         click.echo(f"{result.errors} error(s): the file is not valid", err=True)
         return
     counts = ", ".join(f"{n} {name}" for name, n in result.counts.items())
-    click.echo(f"{result.file}: valid ({counts}), {result.warnings} warning(s)")
+    click.echo(printable(f"{result.file}: valid ({counts}), {result.warnings} warning(s)"))
 
 
 @main.command()
@@ -131,8 +147,8 @@ def schema(output: Path | None, check: bool, files: tuple[Path, ...]) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+        write_output(output, text)
+        click.echo(printable(f"wrote {output}"), err=True)
 
 
 main.add_command(rights)

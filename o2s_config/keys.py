@@ -51,3 +51,9 @@ def character_name(char: str) -> str:
 def visible(text: str) -> str:
     """``text`` with each invisible character shown as ``<U+200B>``, so a message can quote it."""
     return INVISIBLE.sub(lambda match: f"<U+{ord(match.group()):04X}>", text)
+
+
+def hidden_character(key: str) -> str | None:
+    """The first invisible character of ``key``, as ``U+XXXX``; None when there is none."""
+    found = INVISIBLE.search(key)
+    return None if found is None else f"U+{ord(found.group()):04X}"

@@ -5,6 +5,7 @@ Each function takes an open client and returns data; printing and prompting are 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -138,13 +139,17 @@ def check_saved(saved: dict[str, Any], planned: Planned) -> None:
 
 
 async def apply_planned(
-    client: O2SClient, planned: Planned, parallelism: int, on_finish: Listener | None = None
+    client: O2SClient,
+    planned: Planned,
+    parallelism: int,
+    on_finish: Listener | None = None,
+    stop: asyncio.Event | None = None,
 ) -> ApplyReport:
-    """Make the plan's changes on the tenant."""
+    """Make the plan's changes on the tenant; once ``stop`` is set, start no more (``apply.run_changes``)."""
 
     async def one(change: Any) -> None:
         if planned.uploads and change.action != "delete":
             await upload_referenced(client, planned.uploads, change.desired or change.payload)
         await execute(client, planned.state, change)
 
-    return await run_changes(planned.plan.changes, one, parallelism, on_finish)
+    return await run_changes(planned.plan.changes, one, parallelism, on_finish, stop)
