@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from o2s_config.keys import folded
+from o2s_config.keys import natural_key
 from tests.engine.scenarios import firm, write
 from tests.reliability.cli import run_cli
 from tests.reliability.conftest import Server
@@ -26,7 +26,7 @@ def test_every_command_escapes_a_spoofing_login(sandbox_server: Callable[..., Se
     with server.client() as client:
         assert client.post("/utilisateurs", json=new_user("spoof", "spoof@exemple.fr")).status_code == 201
     with sqlite3.connect(server.db) as conn:
-        conn.execute("UPDATE users SET login = ?, folded = ? WHERE login = 'spoof'", (SPOOF, folded(SPOOF)))
+        conn.execute("UPDATE users SET login = ?, folded = ? WHERE login = 'spoof'", (SPOOF, natural_key(SPOOF)))
     file = write(tmp_path, "firm", {**firm({}), "prune": {"users": True}, "safety": {"max_delete_share": 1}})
     results = {
         "plan": run_cli(server, "plan", str(file)),
