@@ -176,7 +176,9 @@ def _sensitive_granted(change: Change, catalog: Catalog) -> list[str]:
         return []
     if not after:
         return []
-    return [r.label for r in catalog.all_rights() if r.sensitive and r.grants(after) and not r.grants(before or {})]
+    return [
+        r.marked_label for r in catalog.all_rights() if r.sensitive and r.grants(after) and not r.grants(before or {})
+    ]
 
 
 def _on(value: Any) -> bool:

@@ -96,7 +96,7 @@ def _lockout(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
         rights = effective_rights(ctx, user)
         if user.active is not False and (rights is None or rights.get(tab, {}).get(right_id) is True):
             return  # None: the file does not say, so it does not take the right away
-    label = ctx.catalog.tabs[tab].rights[right_id].label
+    label = ctx.catalog.tabs[tab].rights[right_id].marked_label
     yield ctx.at(
         ("users",), f"no active user keeps « {label} »: the firm would be locked out of administration", key=True
     )

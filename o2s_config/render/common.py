@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from o2s_config.catalog import Catalog
+from o2s_config.catalog import ASSUMED, Catalog
 from o2s_config.changes import FieldChange
 
 SENSITIVE = "(sensitive)"
@@ -38,9 +38,12 @@ def described(change: FieldChange, value: Any, catalog: Catalog) -> str:
     right = right_of(change, catalog)
     if right is None or value is None or value == SENSITIVE:
         return value_text(value)
-    return f"{value_text(value)} ({right.value_label(value)})"
+    return f"{value_text(value)} ({right.marked_value_label(value)})"
 
 
-def field_label(change: FieldChange) -> str:
-    """The path, with the French label of the screen when there is one."""
-    return f"{change.path} « {change.label} »" if change.label else change.path
+def field_label(change: FieldChange, catalog: Catalog) -> str:
+    """The path, with the French label of the screen when there is one (`` [assumed]`` when the guide is silent)."""
+    if not change.label:
+        return change.path
+    right = right_of(change, catalog)
+    return f"{change.path} « {change.label} »" + (ASSUMED if right is not None and right.assumption else "")

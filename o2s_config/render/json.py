@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from o2s_config.changes import Change
+from o2s_config.catalog import load_catalog
+from o2s_config.changes import Change, FieldChange
 from o2s_config.plan import FORMAT_VERSION, MANUAL_PATHS, Plan
-from o2s_config.render.common import shown
+from o2s_config.render.common import right_of, shown
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
@@ -32,10 +33,7 @@ def _change(change: Change) -> dict[str, Any]:
         "action": change.action,
         "resource": change.resource,
         "key": change.key,
-        "fields": [
-            {"path": f.path, "label": f.label, "before": shown(f, f.before), "after": shown(f, f.after)}
-            for f in change.fields
-        ],
+        "fields": [_field(f) for f in change.fields],
         "depends_on": list(change.depends_on),
         "manual": change.manual,
     }
@@ -43,6 +41,15 @@ def _change(change: Change) -> dict[str, Any]:
         found["renamed_from"] = change.renamed_from
     if change.manual:
         found["manual_path"] = MANUAL_PATHS.get(change.resource, "")
+    return found
+
+
+def _field(change: FieldChange) -> dict[str, Any]:
+    found = {"path": change.path, "label": change.label, "before": shown(change, change.before)}
+    found["after"] = shown(change, change.after)
+    right = right_of(change, load_catalog())
+    if right is not None and right.assumption:
+        found["assumed"] = True  # the set-up guide does not name this right: the label is our reading
     return found
 
 

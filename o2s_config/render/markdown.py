@@ -66,7 +66,7 @@ def _rows(change: Change, catalog: Catalog) -> list[str]:
     if not change.fields or change.action == "delete":
         return [f"| {action} | {key} |  |  |  |"]
     return [
-        f"| {action if i == 0 else ''} | {key if i == 0 else ''} | {escape(field_label(f))} | "
+        f"| {action if i == 0 else ''} | {key if i == 0 else ''} | {escape(field_label(f, catalog))} | "
         f"{escape(described(f, f.before, catalog)) if change.action == 'update' else ''} | "
         f"{escape(described(f, f.after, catalog))} |"
         for i, f in enumerate(change.fields)

@@ -48,7 +48,7 @@ def change_lines(change: Change, catalog: Catalog) -> list[Text]:
     for f in change.fields:
         if change.action == "delete":
             continue
-        line = Text(f"      {field_label(f)}: ")
+        line = Text(f"      {field_label(f, catalog)}: ")
         if change.action == "update":
             line.append(described(f, f.before, catalog), style="red")
             line.append(" -> ")

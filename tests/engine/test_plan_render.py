@@ -33,7 +33,7 @@ def test_warnings_name_emails_sensitive_rights_and_billed_options() -> None:
     assert "user a: an activation e-mail will be sent to a@exemple.fr" in plan.warnings
     assert "user a: billed option switched on: e-signature access" in plan.warnings
     assert any(
-        w.startswith("profile Chef: sensitive rights granted: « Accès au module « Administration » »")
+        w.startswith("profile Chef: sensitive rights granted: « Accès au module « Administration » »")
         for w in plan.warnings
     )
 
@@ -82,7 +82,8 @@ def test_json_output_follows_the_schema() -> None:
 
 
 def test_text_shows_french_labels_next_to_ids() -> None:
-    current = {"profiles": {"Conseiller": CONSEILLER}}
+    group = {"administration": {"module_access": False}, "agenda": {"view_calendars": "group"}}
+    current = {"profiles": {"Conseiller": {"from": "all", "rights": group}}}
     rights = {"administration": {"module_access": False}, "agenda": {"view_calendars": "own"}}
     text = render_text(a_plan({"profiles": {"Conseiller": {"from": "all", "rights": rights}}}, current), CATALOG)
     expected = (
@@ -90,6 +91,23 @@ def test_text_shows_french_labels_next_to_ids() -> None:
         '(Voir mon agenda et ceux des utilisateurs de mon groupe) -> "own" (Voir uniquement mon agenda)'
     )
     assert expected in text
+
+
+def test_labels_the_guide_does_not_name_are_marked_assumed_in_every_format() -> None:
+    current = {"profiles": {"Conseiller": {"from": "none"}}}
+    rights = {"contact": {"prospect_access": "group", "client_access": "own"}, "portfolio": {"manage_portfolios": True}}
+    plan = a_plan({"profiles": {"Conseiller": {"from": "none", "rights": rights}}}, current)
+    text, markdown = render_text(plan, CATALOG), render_markdown(plan, CATALOG)
+    for shown in (text, markdown.replace("\\", "")):
+        # a right the guide does not name, and a choice it does not name
+        assert "rights.contact.prospect_access « Accès aux prospects » [assumed]" in shown
+        assert "(Mes prospects et ceux du groupe [assumed])" in shown
+        # a right the guide names carries no mark
+        assert "rights.portfolio.manage_portfolios « Gestion des portefeuilles et comptes » [assumed]" not in shown
+        assert "rights.portfolio.manage_portfolios « Gestion des portefeuilles et comptes »" in shown
+    fields = {f["path"]: f for f in json.loads(render_json(plan))["changes"][0]["fields"]}
+    assert fields["rights.contact.prospect_access"]["assumed"] is True
+    assert "assumed" not in fields["rights.portfolio.manage_portfolios"]
 
 
 def test_colour_only_when_asked() -> None:
