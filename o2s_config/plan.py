@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from o2s_config import billing
+from o2s_config.billing import BilledCount
 from o2s_config.canonical import plain
 from o2s_config.catalog import Catalog, RightsMap
 from o2s_config.changes import Change
@@ -35,16 +37,6 @@ MANUAL_PATHS: dict[str, str] = {
     "service": "Services > Modules",
 }
 
-# User fields whose switching on is billed per user (Abonnement).
-BILLED_FIELDS: dict[str, str] = {
-    "esignature": "e-signature access",
-    "options.o2s_access": "O2S access",
-    "options.patritheque": "Patrithèque",
-    "options.moneypitch": "MoneyPitch accesses for clients",
-    "options.elearning": "e-learning modules",
-    "moneypitch_grant": "right to grant MoneyPitch accesses",
-}
-
 # Collections the share threshold protects: file section -> resource type.
 GUARDED = {"structures": "structure", "profiles": "profile", "users": "user", "extranet_codes": "extranet_code"}
 
@@ -60,6 +52,7 @@ class Plan:
     threshold_violations: list[str] = field(default_factory=list)
     lockout_violations: list[str] = field(default_factory=list)
     source: dict[str, str] = field(default_factory=dict)  # file name and hash, for saved plans
+    billed: tuple[BilledCount, ...] = ()  # each billed option's active users, now and once applied
 
     @property
     def summary(self) -> dict[str, int]:
@@ -107,6 +100,8 @@ def build_plan(
     )
     seen = rename_current(current, found.renames)
     plan.warnings += still_held(changes, seen)
+    plan.billed, billed_notes = billing.plan_counts(desired, seen), billing.plan_warnings(desired, seen)
+    plan.warnings += billed_notes
     who = found.renames.users.get(identity, identity) if identity else None
     plan.lockout_violations = lockout_violations(changes, seen, catalog, who)
     return plan
@@ -140,7 +135,7 @@ def _mask(text: str, secrets: frozenset[str]) -> str:
 
 
 def warnings(changes: list[Change], found: DiffResult, catalog: Catalog) -> list[str]:
-    """What a reviewer must know: e-mails sent, sensitive rights granted, billed options switched on."""
+    """What a reviewer must know: e-mails sent, sensitive rights granted (billed options: ``billing.py``)."""
     notes: list[str] = []
     for change in changes:
         if change.resource == "user" and change.action == "create":
@@ -151,9 +146,6 @@ def warnings(changes: list[Change], found: DiffResult, catalog: Catalog) -> list
         if granted:
             listed = ", ".join(f"« {label} »" for label in granted)
             notes.append(f"{change.resource} {change.key}: sensitive rights granted: {listed}")
-        for f in change.fields:
-            if change.resource == "user" and f.path in BILLED_FIELDS and _on(f.after) and not _on(f.before):
-                notes.append(f"user {change.key}: billed option switched on: {BILLED_FIELDS[f.path]}")
     for collection, keys in found.unmanaged.items():
         shown = ", ".join(keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
         notes.append(f"{len(keys)} {collection} in the tenant are not in the file (not managed, left as is): {shown}")
@@ -179,10 +171,6 @@ def _sensitive_granted(change: Change, catalog: Catalog) -> list[str]:
     return [
         r.marked_label for r in catalog.all_rights() if r.sensitive and r.grants(after) and not r.grants(before or {})
     ]
-
-
-def _on(value: Any) -> bool:
-    return bool(value) and value != "none"
 
 
 def threshold_violations(changes: list[Change], current: Organisation, share: float) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from o2s_config import billing
 from o2s_config.catalog import RightsMap
 from o2s_config.checks.context import CheckContext, DocPath, closest
 from o2s_config.checks.profiles import constraint_errors, rights_errors, sensitive_warnings
@@ -12,7 +13,6 @@ from o2s_config.model import ADMIN_PROFILE, User
 from o2s_config.resolve import UnknownBaseError, resolve_custom
 
 ADMIN_RIGHT = ("administration", "module_access")
-BILLED = ("patritheque", "elearning", "moneypitch")
 
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -21,7 +21,6 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     for login, user in users.items():
         yield from _references(ctx, ("users", login), user)
     yield from _lockout(ctx, users)
-    yield from _billed_warnings(ctx, users)
 
 
 def _unique(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
@@ -102,21 +101,13 @@ def _lockout(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
     )
 
 
-def _billed_warnings(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
-    """One warning per billed option switched on, naming who gets it (O2S bills them monthly)."""
-    holders: dict[str, list[str]] = {}
-    for login, user in users.items():
-        if user.esignature:
-            holders.setdefault("esignature", []).append(login)
-        options = user.options
-        if options is None:
-            continue
-        for name in BILLED:
-            if getattr(options, name):
-                holders.setdefault(f"options.{name}", []).append(login)
-    for option, logins in holders.items():
-        shown = ", ".join(logins[:5]) + (f" and {len(logins) - 5} more" if len(logins) > 5 else "")
-        first = ("users", logins[0], *option.split("."))
-        yield ctx.at(
-            first, f"billed option '{option}' is switched on for {len(logins)} user(s): {shown}", key=True, warning=True
-        )
+def billed_warnings(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """One warning per billed option that covers the file's active users once applied (``billing.py`` decides).
+
+    Placed on the first user's field when the file writes it, else on his key (a default bills too).
+    """
+    for found in billing.warnings(billing.coverage(ctx.org.users or {})):
+        first = found.logins[0]
+        field = ("users", first, *found.option.key.split("."))
+        written = ctx.raw(field) is not None
+        yield ctx.at(field if written else ("users", first), found.message, key=True, warning=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from o2s_config.catalog import ASSUMED, Catalog
 from o2s_config.changes import FieldChange
+from o2s_config.plan import Plan
 
 SENSITIVE = "(sensitive)"
 
@@ -47,3 +48,14 @@ def field_label(change: FieldChange, catalog: Catalog) -> str:
         return change.path
     right = right_of(change, catalog)
     return f"{change.path} « {change.label} »" + (ASSUMED if right is not None and right.assumption else "")
+
+
+BILLED_TITLE = "Billed options (Abonnement > Utilisateurs), active users once applied"
+
+
+def billed_line(plan: Plan) -> str:
+    """The plan's billed summary in one line: each option, its users once applied, and now when it differs."""
+    parts = [
+        f"« {c.option.label} » {c.after}" + (f" (now {c.before})" if c.before != c.after else "") for c in plan.billed
+    ]
+    return f"{BILLED_TITLE}: " + "; ".join(parts) + "."

@@ -19,6 +19,9 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "fingerprint": plan.fingerprint,
         "summary": plan.summary,
         "changes": [_change(c) for c in plan.changes],
+        "billed": [
+            {"option": c.option.key, "label": c.option.label, "before": c.before, "after": c.after} for c in plan.billed
+        ],
         "warnings": plan.warnings,
         "refusals": {"threshold": plan.threshold_violations, "lockout": plan.lockout_violations},
     }

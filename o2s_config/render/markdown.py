@@ -11,7 +11,7 @@ import html
 from o2s_config.catalog import Catalog
 from o2s_config.changes import RESOURCE_TITLES, Change
 from o2s_config.plan import MANUAL_PATHS, Plan
-from o2s_config.render.common import described, field_label
+from o2s_config.render.common import BILLED_TITLE, described, field_label
 
 FOLD_AFTER = 20  # changes in a plan before its sections are folded
 SIGNS = {"create": "➕ create", "update": "✏️ update", "delete": "➖ delete"}
@@ -38,6 +38,9 @@ def render_markdown(plan: Plan, catalog: Catalog) -> str:
         changes = [c for c in plan.changes if c.resource == resource]
         if changes:
             out += _section(title, changes, catalog, fold)
+    if plan.billed:
+        out += [f"### {BILLED_TITLE}", "", "| Option | Now | Once applied |", "|---|---:|---:|"]
+        out += [f"| {escape(c.option.label)} (`{c.option.key}`) | {c.before} | {c.after} |" for c in plan.billed] + [""]
     if plan.warnings:
         out += ["### Warnings", ""] + [f"- ⚠️ {escape(w)}" for w in plan.warnings] + [""]
     refusals = plan.lockout_violations + plan.threshold_violations

@@ -10,7 +10,7 @@ from rich.text import Text
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
 from o2s_config.plan import MANUAL_PATHS, Plan
-from o2s_config.render.common import described, field_label
+from o2s_config.render.common import billed_line, described, field_label
 
 SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red")}
 
@@ -31,6 +31,8 @@ def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
             style="bold",
         )
     )
+    if plan.billed:
+        lines.append(Text(billed_line(plan)))
     lines += [Text(f"Warning: {w}", style="yellow") for w in plan.warnings]
     lines += [Text(f"Refused: {r}", style="bold red") for r in plan.lockout_violations + plan.threshold_violations]
     return lines

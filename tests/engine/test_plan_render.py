@@ -31,7 +31,11 @@ def test_warnings_name_emails_sensitive_rights_and_billed_options() -> None:
     desired = {**BASE, "profiles": profiles, "users": {**ADMIN_USER, "a": user(login="a", esignature=True)}}
     plan = a_plan(desired, {**BASE, "users": ADMIN_USER})
     assert "user a: an activation e-mail will be sent to a@exemple.fr" in plan.warnings
-    assert "user a: billed option switched on: e-signature access" in plan.warnings
+    # one warning per billed option, in validate's words (it was one per user switched on before)
+    assert (
+        "billed option « utiliser la signature électronique » (esignature) covers 2 active user(s) of this file "
+        "once applied: admin, a (on by default: write 'esignature: false' where it is not wanted)"
+    ) in plan.warnings
     assert any(
         w.startswith("profile Chef: sensitive rights granted: « Accès au module « Administration » »")
         for w in plan.warnings
