@@ -28,11 +28,11 @@ FORMAT_VERSION = "1"
 # Where an administrator makes a change by hand when the target cannot write it.
 MANUAL_PATHS: dict[str, str] = {
     "establishment": "Administration > Nom et coordonnées de l'établissement",
-    "structure": "Administration > Utilisateurs > Structure",
+    "structure": "the O2S support (assistance O2S): O2S proposes the structures and its support changes them",
     "profile": "Administration > Gestion des droits",
     "user": "Administration > Utilisateurs",
     "hierarchy": "Administration > Utilisateurs > Hiérarchie",
-    "extranet_code": "Agrégation > Codes extranet",
+    "extranet_code": "Administration > Gestion de l’agrégation > Source d’agrégation > Nouvelle demande",
     "custodian_contact": "Agrégation > Dépositaires > Personnaliser les coordonnées",
     "service": "Services > Modules",
 }
@@ -140,8 +140,6 @@ def warnings(changes: list[Change], found: DiffResult, catalog: Catalog) -> list
     for change in changes:
         if change.resource == "user" and change.action == "create":
             notes.append(f"user {change.key}: an activation e-mail will be sent to {change.payload.get('email')}")
-        if _renames_the_firm(change):
-            notes.append("establishment: changing the raison sociale (general.name) requires O2S support")
         granted = _sensitive_granted(change, catalog)
         if granted:
             listed = ", ".join(f"« {label} »" for label in granted)
@@ -150,11 +148,6 @@ def warnings(changes: list[Change], found: DiffResult, catalog: Catalog) -> list
         shown = ", ".join(keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
         notes.append(f"{len(keys)} {collection} in the tenant are not in the file (not managed, left as is): {shown}")
     return notes
-
-
-def _renames_the_firm(change: Change) -> bool:
-    """A change of the raison sociale once set: O2S support does it, the tenant refuses it."""
-    return change.resource == "establishment" and any(f.path == "general.name" and f.before for f in change.fields)
 
 
 def _sensitive_granted(change: Change, catalog: Catalog) -> list[str]:

@@ -317,3 +317,22 @@ def test_references_to_a_section_the_file_leaves_out_are_not_checked() -> None:
     # no 'profiles' nor 'structures' section: they are not managed, the tenant's own are used
     text = "version: 1\nusers:\n" + user("a", "    profile: Conseiller\n")
     assert validate_file(write(text), env={}).organisation.users["a"].profile == "Conseiller"  # type: ignore[index]
+
+
+# --- structures ----------------------------------------------------------------------------------
+
+
+def test_a_user_needs_no_structure_when_the_firm_has_one() -> None:
+    one = "version: 1\nstructures:\n  paris: {name: Paris}\nusers:\n" + ADMIN.replace("    structure: paris\n", "")
+    assert validate_file(write(one), env={}).organisation.users["vgirard"].structure is None  # type: ignore[index]
+    # nor when the file does not manage structures: the tenant decides
+    validate_file(write("version: 1\nusers:\n" + ADMIN.replace("    structure: paris\n", "")), env={})
+
+
+def test_a_user_needs_a_structure_when_the_firm_has_several() -> None:
+    several = "version: 1\nstructures:\n  paris: {name: Paris}\n  lyon: {name: Lyon}\nusers:\n"
+    with pytest.raises(InvalidFileError) as caught:
+        validate_file(write(several + ADMIN.replace("    structure: paris\n", "")), env={})
+    assert [d.format() for d in caught.value.diagnostics] == [
+        "org.yaml:6:3: 'structure' is required: the firm has several structures (lyon, paris)"
+    ]

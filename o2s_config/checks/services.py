@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from o2s_config.checks.context import CheckContext, DocPath
+from o2s_config.checks.users import advisor_errors
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.model.hierarchy import manager_map
 from o2s_config.positioned import SecretText
@@ -36,8 +37,11 @@ def _user_references(ctx: CheckContext) -> Iterator[Diagnostic]:
         return
     alerts = services.alerts
     advisor = alerts.new_clients.default_advisor if alerts and alerts.new_clients else None
+    where: DocPath = ("services", "alerts", "new_clients", "default_advisor")
     if advisor is not None and advisor not in users:
-        yield ctx.at(("services", "alerts", "new_clients", "default_advisor"), f"unknown user '{advisor}'")
+        yield ctx.at(where, f"unknown user '{advisor}'")
+    elif advisor is not None:
+        yield from advisor_errors(ctx, where, advisor, "new clients")
     copy = services.editions.copy_to if services.editions else None
     if copy is None:
         return

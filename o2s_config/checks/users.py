@@ -41,7 +41,11 @@ def _unique(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
 
 
 def _references(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagnostic]:
-    if ctx.managed("structures") and user.structure not in ctx.known["structures"]:
+    structures = ctx.known.get("structures")
+    if user.structure is None and structures is not None and len(structures) > 1:
+        listed = ", ".join(sorted(structures))
+        yield ctx.at(path, f"'structure' is required: the firm has several structures ({listed})", key=True)
+    elif user.structure is not None and structures is not None and user.structure not in structures:
         hint = closest(user.structure, ctx.known["structures"])
         yield ctx.at((*path, "structure"), f"unknown structure '{user.structure}'{hint}")
     known_profiles = ctx.known.get("profiles")
@@ -68,6 +72,17 @@ def _references(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagno
             effective = resolve_custom(custom, ctx.rights, ctx.catalog)
             who = f"the custom profile of '{path[-1]}'"
             yield from sensitive_warnings(ctx, (*path, "custom_profile"), effective, who)
+
+
+def advisor_errors(ctx: CheckContext, path: DocPath, login: str, receives: str) -> Iterator[Diagnostic]:
+    """A user with « Conseiller » = Non (``advisor: false``) is given no new clients and holds no codes."""
+    user = (ctx.org.users or {}).get(login)
+    if user is not None and user.advisor is False:
+        yield ctx.at(
+            path,
+            f"'{login}' is not an advisor (users.{login}.advisor is false, « Conseiller » = Non): "
+            f"O2S gives {receives} to advisors only",
+        )
 
 
 def _custom_base(ctx: CheckContext, base: str) -> RightsMap | None:

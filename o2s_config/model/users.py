@@ -33,7 +33,11 @@ class User(Strict):
     first_name: str | None = None
     sender_name: str | None = Field(default=None, description="'Nom (email)': sender name of his e-mails")
     email: Email
-    structure: str
+    structure: str | None = Field(
+        default=None,
+        description="'Structure': the entity he belongs to; needed only when the firm has several "
+        "(O2S proposes the structures, its support changes them)",
+    )
     exclude_from_harvest_emails: bool | None = None
     active: bool | None = Field(default=None, description="O2S default: true")
     advisor: bool | None = Field(default=None, description="listed as an advisor; O2S default: true")

@@ -26,7 +26,7 @@ BY_METHOD = {
 }
 _DESCRIPTIONS = {status: title for status, title in KINDS.values()}
 _DESCRIPTIONS[422] = "Invalid request, rights or hierarchy"
-_DESCRIPTIONS[409] = "Conflict: taken value, resource in use, lockout, or support required"
+_DESCRIPTIONS[409] = "Conflict: taken value, resource in use, or lockout"
 
 _PASSWORD_GRANT = {
     "type": "object",

@@ -14,7 +14,6 @@ from typing import Any
 from o2s_config.model import Establishment, Services
 from o2s_config.sandbox import documents
 from o2s_config.sandbox.etags import check_if_match
-from o2s_config.sandbox.problems import ProblemError
 from o2s_config.sandbox.store import Tx
 
 ESTABLISHMENT = "establishment"
@@ -36,15 +35,9 @@ def matches(candidate: str, stored: str) -> bool:
 
 
 def put_establishment(tx: Tx, establishment: Establishment, if_match: str | None) -> None:
-    """Replace the establishment; its raison sociale, once set, only O2S support changes."""
+    """Replace the establishment's three tabs."""
     found = documents.read(tx, ESTABLISHMENT)
     check_if_match(if_match, found[1] if found else 0)
-    if found is not None and found[0]["general"]["name"] != establishment.general.name:
-        raise ProblemError(
-            "support-required",
-            f"the raison sociale '{found[0]['general']['name']}' can only be changed by O2S support",
-            "general.name",
-        )
     documents.write(tx, ESTABLISHMENT, establishment.model_dump(mode="json", exclude_unset=True))
 
 

@@ -165,9 +165,14 @@ def _save_refs(tx: Tx, user_id: int, refs: list[dict[str, str]]) -> None:
         tx.run("INSERT INTO user_refs VALUES (?, ?, ?)", ref["referentiel"], ref["identifiant"], user_id)
 
 
+def _with_structure(tx: Tx, record: dict[str, Any]) -> dict[str, Any]:
+    """The record, in the tenant's one structure when it names none (O2S asks only when there are several)."""
+    return record if record["structure"] is not None else {**record, "structure": structures.only_code(tx)}
+
+
 def create(tx: Tx, changes: dict[str, Any]) -> int:
     """Create a user from the fields a request sets; records his activation e-mail. His id."""
-    record = merged(DEFAULTS, changes)
+    record = _with_structure(tx, merged(DEFAULTS, changes))
     check_record(record)
     _check_unique(tx, record, None)
     custom = _custom_rights(tx, record, changes, None)
@@ -192,7 +197,7 @@ def update(tx: Tx, user_id: int, changes: dict[str, Any], if_match: str | None) 
     """Replace the fields a request sets; the others keep their value."""
     row = get_row(tx, user_id)
     check_if_match(if_match, row["version"])
-    record = merged(record_of(row), changes)
+    record = _with_structure(tx, merged(record_of(row), changes))
     check_record(record)
     _check_unique(tx, record, user_id)
     custom = _custom_rights(tx, record, changes, json.loads(row["data"]).get("custom_rights"))

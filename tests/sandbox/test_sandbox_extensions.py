@@ -39,8 +39,10 @@ def test_establishment(fresh: Callable[..., Server]) -> None:
     assert_problem(api.get("/ext/v1/establishment"), 404, "not-found")
     assert api.put("/ext/v1/establishment", json=ESTABLISHMENT).status_code == 204
     assert api.get("/ext/v1/establishment").json() == ESTABLISHMENT
+    # the set-up guide says nothing of O2S support for the raison sociale: the tenant takes a new one
     renamed = {**ESTABLISHMENT, "general": {**GENERAL, "name": "Autre nom"}}
-    assert_problem(api.put("/ext/v1/establishment", json=renamed), 409, "support-required", "general.name")
+    assert api.put("/ext/v1/establishment", json=renamed).status_code == 204
+    assert api.get("/ext/v1/establishment").json()["general"]["name"] == "Autre nom"
     bad = {"general": {"name": "Cabinet Exemple", "email": "nope"}}
     assert_problem(api.put("/ext/v1/establishment", json=bad), 422, "validation", "general.email")
     assert_problem(
