@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from o2s_config.commands.actions import reset_password
 from o2s_config.commands.engine import COMMANDS as ENGINE_COMMANDS
 from o2s_config.commands.inspect import rights
 from o2s_config.diagnostics import Diagnostic
@@ -84,4 +85,5 @@ def schema(output: Path | None) -> None:
 main.add_command(rights)
 for _command in ENGINE_COMMANDS:
     main.add_command(_command)
+main.add_command(reset_password)
 main.add_command(sandbox)

@@ -310,7 +310,8 @@ def _extranet_codes(desired: Organisation, seen: Organisation, ctx: _Context, un
     held = {_code_key(c.provider, c.code): c for c in held_list or []}
     changes = []
     for key, code in wanted.items():
-        want, have = managed_pair(code, held.get(key))
+        # the status is O2S's verdict on the request: read, never compared nor written
+        want, have = managed_pair(code.model_copy(update={"status": None}), held.get(key))
         found = _change("extranet_code", key, want, have, ctx)
         if found:
             changes.append(found)

@@ -17,9 +17,9 @@ from o2s_config.canonical import plain
 from o2s_config.catalog import Catalog, RightsMap
 from o2s_config.model import ADMIN_PROFILE, Organisation
 from o2s_config.model.hierarchy import manager_map
+from o2s_config.model.services import password_variable
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/organisation.schema.json"
-PASSWORD_VARIABLES = {"smtp": "O2S_SMTP_PASSWORD", "imap": "O2S_IMAP_PASSWORD"}
 
 
 def rights_spec(rights: RightsMap, catalog: Catalog) -> dict[str, Any]:
@@ -54,6 +54,8 @@ def tree(managers: Mapping[str, str]) -> dict[str, Any]:
 def organisation_document(current: Organisation, catalog: Catalog) -> dict[str, Any]:
     """The organisation file's content for a tenant's state."""
     document: dict[str, Any] = {"version": 1}
+    if any(u.has_login is False and u.active is not False for u in (current.users or {}).values()):
+        document["sign_in"] = "sso"  # active users without login: the firm can only sign in through SSO
     if current.establishment is not None:
         document["establishment"] = plain(current.establishment)
     if current.structures is not None:
@@ -65,7 +67,7 @@ def organisation_document(current: Organisation, catalog: Catalog) -> dict[str, 
             if label != ADMIN_PROFILE
         }
     if current.users is not None:
-        document["users"] = {login: _user(plain(u), catalog) for login, u in sorted(current.users.items())}
+        document["users"] = {login: _user(login, plain(u), catalog) for login, u in sorted(current.users.items())}
     if current.hierarchy is not None:
         document["hierarchy"] = tree(manager_map(current.hierarchy))
     if current.aggregation is not None and current.aggregation.extranet_codes is not None:
@@ -76,20 +78,27 @@ def organisation_document(current: Organisation, catalog: Catalog) -> dict[str, 
     return document
 
 
-def _user(user: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+def _user(login: str, user: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     custom = user.get("custom_profile")
     if isinstance(custom, dict):
         user["custom_profile"] = rights_spec(custom.get("rights", {}), catalog)
+    _password_references(user, login)
     return user
 
 
 def _services(current: Organisation) -> dict[str, Any]:
     services: dict[str, Any] = plain(current.services)
-    for name, variable in PASSWORD_VARIABLES.items():
-        server = services.get("email_server", {}).get(name)
-        if isinstance(server, dict) and "password" in server:
-            server["password"] = "${env:" + variable + "}"
+    _password_references(services)
     return services
+
+
+def _password_references(holder: dict[str, Any], login: str | None = None) -> None:
+    """Stored mail passwords (write-only in the tenant) written as ``${env:...}`` references to set."""
+    servers: tuple[Literal["smtp", "imap"], ...] = ("smtp", "imap")
+    for name in servers:
+        server = (holder.get("email_server") or {}).get(name)
+        if isinstance(server, dict) and "password" in server:
+            server["password"] = "${env:" + password_variable(name, login) + "}"
 
 
 def render_yaml(document: dict[str, Any]) -> str:

@@ -19,6 +19,7 @@ from o2s_config.catalog import Catalog, RightsMap
 from o2s_config.changes import Change
 from o2s_config.diff import DiffResult, diff
 from o2s_config.model import ADMIN_PROFILE, Organisation
+from o2s_config.model.services import SERVICE_PATHS
 from o2s_config.ordering import order
 from o2s_config.renames import rename_current
 from o2s_config.resolve import resolve_profiles
@@ -36,6 +37,14 @@ MANUAL_PATHS: dict[str, str] = {
     "custodian_contact": "Agrégation > Dépositaires > Personnaliser les coordonnées",
     "service": "Services > Modules",
 }
+
+
+def manual_path(change: Change) -> str:
+    """Where an administrator makes ``change`` by hand: a Services section's own page, else its resource's."""
+    if change.resource == "service" and change.key in SERVICE_PATHS:
+        return SERVICE_PATHS[change.key]
+    return MANUAL_PATHS.get(change.resource, "")
+
 
 # Collections the share threshold protects: file section -> resource type.
 GUARDED = {"structures": "structure", "profiles": "profile", "users": "user", "extranet_codes": "extranet_code"}
@@ -138,7 +147,7 @@ def warnings(changes: list[Change], found: DiffResult, catalog: Catalog) -> list
     """What a reviewer must know: e-mails sent, sensitive rights granted (billed options: ``billing.py``)."""
     notes: list[str] = []
     for change in changes:
-        if change.resource == "user" and change.action == "create":
+        if change.resource == "user" and change.action == "create" and change.payload.get("has_login") is not False:
             notes.append(f"user {change.key}: an activation e-mail will be sent to {change.payload.get('email')}")
         granted = _sensitive_granted(change, catalog)
         if granted:

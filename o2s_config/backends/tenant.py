@@ -18,6 +18,7 @@ from pydantic import SecretStr
 
 from o2s_config.backends.http import O2SClient
 from o2s_config.model import Organisation
+from o2s_config.model.services import EmailServer
 
 EXT = "/ext/v1"
 # capability name in the tenant -> resource type in plans
@@ -133,6 +134,8 @@ def _users(items: list[dict[str, Any]], state: TenantState) -> dict[str, Any]:
             continue
         state.remember("user", login, item["id"], ext.get("etag"))
         found[login] = {k: v for k, v in ext.items() if k not in USER_EXTRA and v is not None}
+        if isinstance(found[login].get("email_server"), dict):
+            found[login]["email_server"] = _strip_servers(found[login]["email_server"], f"users.{login}", state)
     return found
 
 
@@ -148,18 +151,26 @@ def _codes(items: list[dict[str, Any]], state: TenantState) -> list[dict[str, An
     codes = []
     for item in items:
         state.remember("extranet_code", f"{item['provider']}/{item['code']}", item["id"], item.get("etag"))
-        codes.append({k: item[k] for k in ("provider", "code", "advisor", "authorisation_letter") if item.get(k)})
+        fields = ("provider", "code", "advisor", "authorisation_letter", "status")
+        codes.append({k: item[k] for k in fields if item.get(k)})
     return codes
 
 
 def _strip_fingerprints(services: dict[str, Any], state: TenantState) -> dict[str, Any]:
     """Services without the stored password fingerprints (kept aside: the model has no room for them)."""
-    servers = services.get("email_server") or {}
+    if isinstance(services.get("email_server"), dict):
+        _strip_servers(services["email_server"], "", state)
+    return services
+
+
+def _strip_servers(servers: dict[str, Any], owner: str, state: TenantState) -> dict[str, Any]:
+    """A mail server pair without its fingerprints, kept aside as ``[owner.]email_server.smtp``."""
     for name in MAIL_SERVERS:
         server = servers.get(name)
         if isinstance(server, dict) and "password_fingerprint" in server:
-            state.secret_fingerprints[f"email_server.{name}"] = server.pop("password_fingerprint")
-    return services
+            where = f"{owner}.email_server.{name}" if owner else f"email_server.{name}"
+            state.secret_fingerprints[where] = server.pop("password_fingerprint")
+    return servers
 
 
 def password_matches(fingerprint: str, password: str) -> bool:
@@ -182,16 +193,31 @@ STORED_SECRET = SecretStr("\x00stored secret\x00")  # a password the tenant hold
 def settle_secrets(state: TenantState, desired: Organisation | None) -> Organisation:
     """The tenant's state with each stored password shown as the file's when their fingerprints match.
 
-    Passwords are write-only: only this comparison tells whether the file changes them.
+    Passwords are write-only: only this comparison tells whether the file changes them. The
+    firm-wide (old) mail server and each user's own are settled alike.
     """
     current = state.organisation
-    if not state.secret_fingerprints or current.services is None or current.services.email_server is None:
+    if not state.secret_fingerprints:
         return current
-    wanted = desired.services.email_server if desired and desired.services else None
-    servers = current.services.email_server
+    if current.services is not None and current.services.email_server is not None:
+        wanted = desired.services.email_server if desired and desired.services else None
+        settled = _settle_servers(current.services.email_server, wanted, "", state)
+        current = current.model_copy(update={"services": current.services.model_copy(update={"email_server": settled})})
+    users = dict(current.users or {})
+    wanted_users = (desired.users if desired else None) or {}
+    for login, user in users.items():
+        if user.email_server is not None:
+            wanted = wanted_users[login].email_server if login in wanted_users else None
+            settled = _settle_servers(user.email_server, wanted, f"users.{login}", state)
+            users[login] = user.model_copy(update={"email_server": settled})
+    return current.model_copy(update={"users": users}) if current.users is not None else current
+
+
+def _settle_servers(servers: EmailServer, wanted: EmailServer | None, owner: str, state: TenantState) -> EmailServer:
     update: dict[str, Any] = {}
     for name in MAIL_SERVERS:
-        fingerprint = state.secret_fingerprints.get(f"email_server.{name}")
+        where = f"{owner}.email_server.{name}" if owner else f"email_server.{name}"
+        fingerprint = state.secret_fingerprints.get(where)
         server = getattr(servers, name)
         if fingerprint is None or server is None:
             continue
@@ -201,5 +227,4 @@ def settle_secrets(state: TenantState, desired: Organisation | None) -> Organisa
         update[name] = server.model_copy(
             update={"password": SecretStr(password) if same and password else STORED_SECRET}
         )
-    email_server = servers.model_copy(update=update)
-    return current.model_copy(update={"services": current.services.model_copy(update={"email_server": email_server})})
+    return servers.model_copy(update=update)

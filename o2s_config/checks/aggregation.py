@@ -29,5 +29,12 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
             yield ctx.at((*path, "advisor"), f"unknown user '{code.advisor}'")
         else:
             yield from advisor_errors(ctx, (*path, "advisor"), code.advisor, "extranet codes")
+        if code.status == "not_operational":
+            yield ctx.at(
+                (*path, "status"),
+                f"extranet code '{code.code}' of '{code.provider}' is « non opérationnel » in O2S: correct the code "
+                "(a corrected code is a new request)",
+                warning=True,
+            )
         if code.authorisation_letter is not None:
             yield from file_reference_errors(ctx, (*path, "authorisation_letter"), code.authorisation_letter)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from o2s_config import billing
 from o2s_config.catalog import RightsMap
 from o2s_config.checks.context import CheckContext, DocPath, closest
+from o2s_config.checks.mail import mail_secret_errors
 from o2s_config.checks.profiles import constraint_errors, rights_errors, sensitive_warnings
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.model import ADMIN_PROFILE, User
@@ -20,6 +21,8 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     yield from _unique(ctx, users)
     for login, user in users.items():
         yield from _references(ctx, ("users", login), user)
+        yield from _sign_in(ctx, ("users", login), user)
+        yield from mail_secret_errors(ctx, ("users", login, "email_server"), login)
     yield from _lockout(ctx, users)
 
 
@@ -72,6 +75,16 @@ def _references(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagno
             effective = resolve_custom(custom, ctx.rights, ctx.catalog)
             who = f"the custom profile of '{path[-1]}'"
             yield from sensitive_warnings(ctx, (*path, "custom_profile"), effective, who)
+
+
+def _sign_in(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagnostic]:
+    """A user may go without « Identifiant de connexion » only under SSO, or while inactive (set-up guide)."""
+    if user.has_login is False and ctx.org.sign_in != "sso" and user.active is not False:
+        yield ctx.at(
+            (*path, "has_login"),
+            "a user without « Identifiant de connexion » must be inactive (active: false), "
+            "or the firm must sign in through SSO (sign_in: sso)",
+        )
 
 
 def advisor_errors(ctx: CheckContext, path: DocPath, login: str, receives: str) -> Iterator[Diagnostic]:

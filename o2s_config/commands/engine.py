@@ -34,6 +34,11 @@ TARGET = click.option(
 )
 
 
+def run_on_target(target: str | None, work: Callable[[O2SClient], Awaitable[T]]) -> T:
+    """Run ``work`` with the one client for ``target`` (for commands beyond plan, apply and export)."""
+    return _run(target, 8, work)
+
+
 def _run(target: str | None, parallelism: int, work: Callable[[O2SClient], Awaitable[T]]) -> T:
     """Open the one client for ``target`` and run ``work`` with it."""
 

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from o2s_config.model.common import Email, Strict
 from o2s_config.model.profiles import RightsSet
+from o2s_config.model.services import EmailServer
 
 
 class BilledOptions(Strict):
@@ -48,6 +49,14 @@ class User(Strict):
     moneypitch_limit: int | None = Field(default=None, ge=1)
     esignature: bool | None = Field(default=None, description="e-signature access (billed); O2S default: true")
     options: BilledOptions | None = None
+    has_login: bool | None = Field(
+        default=None,
+        description="false: no « Identifiant de connexion » (the firm signs in through SSO, or an inactive user); "
+        "his key then only names him in this file and in the tenant's extension fields. O2S default: true",
+    )
+    email_server: EmailServer | None = Field(
+        default=None, description="Services > Emails: his own mail server; passwords only as ${env:VAR}"
+    )
     renamed_from: str | None = Field(default=None, description="the login this user had before")
 
     @model_validator(mode="after")

@@ -7,7 +7,7 @@ from typing import Any
 
 from o2s_config.catalog import load_catalog
 from o2s_config.changes import Change, FieldChange
-from o2s_config.plan import FORMAT_VERSION, MANUAL_PATHS, Plan
+from o2s_config.plan import FORMAT_VERSION, Plan, manual_path
 from o2s_config.render.common import right_of, shown
 
 
@@ -43,7 +43,7 @@ def _change(change: Change) -> dict[str, Any]:
     if change.renamed_from:
         found["renamed_from"] = change.renamed_from
     if change.manual:
-        found["manual_path"] = MANUAL_PATHS.get(change.resource, "")
+        found["manual_path"] = manual_path(change)
     return found
 
 

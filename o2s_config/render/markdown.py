@@ -10,7 +10,7 @@ import html
 
 from o2s_config.catalog import Catalog
 from o2s_config.changes import RESOURCE_TITLES, Change
-from o2s_config.plan import MANUAL_PATHS, Plan
+from o2s_config.plan import Plan, manual_path
 from o2s_config.render.common import BILLED_TITLE, described, field_label
 
 FOLD_AFTER = 20  # changes in a plan before its sections are folded
@@ -64,7 +64,7 @@ def _rows(change: Change, catalog: Catalog) -> list[str]:
     if change.renamed_from:
         key += f" (renamed from {escape(change.renamed_from)})"
     if change.manual:
-        key += f" — manual: {escape(MANUAL_PATHS.get(change.resource, ''))}"
+        key += f" — manual: {escape(manual_path(change))}"
     action = SIGNS[change.action]
     if not change.fields or change.action == "delete":
         return [f"| {action} | {key} |  |  |  |"]

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
-from o2s_config.plan import MANUAL_PATHS, Plan
+from o2s_config.plan import Plan, manual_path
 from o2s_config.render.common import billed_line, described, field_label
 
 SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red")}
@@ -45,7 +45,7 @@ def change_lines(change: Change, catalog: Catalog) -> list[Text]:
     if change.renamed_from:
         header.append(f" (renamed from {change.renamed_from})")
     if change.manual:
-        header.append(f" [manual: {MANUAL_PATHS.get(change.resource, '')}]", style="magenta")
+        header.append(f" [manual: {manual_path(change)}]", style="magenta")
     lines = [header]
     for f in change.fields:
         if change.action == "delete":

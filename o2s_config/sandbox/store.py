@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS extranet_codes (
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     letter TEXT,
     version INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'operational',
     UNIQUE (provider, code));
 CREATE TABLE IF NOT EXISTS documents (name TEXT PRIMARY KEY, body TEXT NOT NULL, version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (
@@ -79,6 +80,18 @@ def now() -> str:
 def dumps(value: Any) -> str:
     """Compact JSON for a column."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# Columns added after a table was first released: (table, column, definition). A file written
+# before gets them on opening (SQLite adds a column in place); existing rows take the default.
+_ADDED_COLUMNS = (("extranet_codes", "status", "TEXT NOT NULL DEFAULT 'operational'"),)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, column, definition in _ADDED_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
 
 @dataclass
@@ -128,6 +141,7 @@ class Store:
             if found is not None and int(found[0]) != SCHEMA_VERSION:
                 conn.execute("ROLLBACK")
                 raise RuntimeError(f"{self.path}: schema version {found[0]}, this sandbox reads {SCHEMA_VERSION}")
+            _add_missing_columns(conn)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('revision', '0')")
             conn.execute("COMMIT")

@@ -130,3 +130,18 @@ def test_billed_options(api: httpx.Client) -> None:
     assert api.get(f"/utilisateurs/{user['id']}").json()["ext"]["options"] == expected
     assert_problem(api.put(url, json={"patritheque": "maybe"}), 422, "validation", "patritheque")
     assert_problem(api.get("/ext/v1/users/999999999/options"), 404, "not-found")
+
+
+def test_an_extranet_code_is_a_request_until_o2s_decides(fresh: Callable[..., Server]) -> None:
+    api = fresh().client()
+    body = {"provider": "Cardif", "code": "C-1", "advisor": "admin", "authorisation_letter": "lettre.pdf"}
+    created = api.post("/ext/v1/extranet-codes", json=body).json()
+    assert (created["status"], created["authorisation_letter"]) == ("requested", "lettre.pdf")
+    path = f"/ext/v1/extranet-codes/{created['id']}"
+    # O2S's verdict (a rehearsal plays it); a client writing the code again keeps it
+    assert api.put(path, json={**body, "status": "not_operational"}).status_code == 204
+    assert api.put(path, json=body).status_code == 204
+    assert api.get(path).json()["status"] == "not_operational"
+    # a corrected code is a new request
+    assert api.put(path, json={**body, "code": "C-2"}).status_code == 204
+    assert api.get(path).json()["status"] == "requested"

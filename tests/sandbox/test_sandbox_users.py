@@ -234,3 +234,16 @@ def test_the_same_reference_twice_is_422(api: httpx.Client) -> None:
     ref = {"referentiel": "RH", "identifiant": unique()}
     response = api.post("/utilisateurs", json={"refExternes": [ref, ref], "ext": _minimal()})
     assert_problem(response, 422, "validation", "refExternes")
+
+
+def test_a_users_mail_passwords_are_stored_as_fingerprints(api: httpx.Client) -> None:
+    servers = {"smtp": {"host": "smtp.exemple.fr", "port": 587, "password": "s3cret"}}
+    user = new_user(api, email_server=servers).json()
+    smtp = user["ext"]["email_server"]["smtp"]
+    assert "password" not in smtp and smtp["password_fingerprint"].startswith("hmac-sha256$")
+    assert "s3cret" not in api.get(f"/utilisateurs/{user['id']}").text
+    # a server given again without its password keeps the stored one
+    again = {"smtp": {"host": "smtp2.exemple.fr", "port": 587}}
+    assert api.put(f"/utilisateurs/{user['id']}", json={"ext": {"email_server": again}}).status_code == 204
+    stored = api.get(f"/utilisateurs/{user['id']}").json()["ext"]["email_server"]["smtp"]
+    assert (stored["host"], stored["password_fingerprint"]) == ("smtp2.exemple.fr", smtp["password_fingerprint"])
