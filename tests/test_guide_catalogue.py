@@ -181,3 +181,11 @@ def test_the_fixtures_blank_cell_counts_are_the_guides() -> None:
         found = rows.index(row) + len(row)
         cells = re.match(f"(?: ?{NBSP} ?)*", rows[found:])
         assert cells is not None and cells.group(0).count(NBSP) == blanks, row
+
+
+def test_the_labels_printed_outside_the_catalogue_are_the_guides_too() -> None:
+    from o2s_config.backends.actions import RESET_LABEL
+    from o2s_config.billing import BILLED
+
+    assert RESET_LABEL in FACTS["user_actions"]
+    assert [option.label for option in BILLED] == FACTS["billed_options"]
