@@ -201,11 +201,17 @@ class O2SClient:
 
 
 def _embedded(target: Target) -> tuple[httpx.AsyncClient, Credentials]:
-    """The in-process sandbox for ``sandbox:PATH`` (its database created on first use) and its static token."""
-    from o2s_config.sandbox.embedded import embedded_client
+    """The in-process sandbox for ``sandbox:PATH`` (its database created on first use) and its static token.
+
+    ``sandbox+published:PATH`` has no static token: the client uses its password grant, as on a real tenant.
+    """
+    from o2s_config.sandbox.embedded import embedded_client, published_embedded_client
 
     assert target.database is not None
     target.database.parent.mkdir(parents=True, exist_ok=True)
+    if target.api == "published":
+        published, grant = published_embedded_client(target.database, timeout=TIMEOUT)
+        return published, Credentials(grant=grant)
     http = embedded_client(target.database, timeout=TIMEOUT)
     token = http.headers["Authorization"].removeprefix("Bearer ")
     return http, Credentials(token=token)

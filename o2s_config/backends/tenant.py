@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from o2s_config.backends.http import O2SClient
+from o2s_config.errors import TargetError
 from o2s_config.model import Organisation
 from o2s_config.model.services import EmailServer
 
@@ -131,7 +132,12 @@ def _users(items: list[dict[str, Any]], state: TenantState) -> dict[str, Any]:
         ext = item.get("ext") or {}
         login = ext.get("login")
         if not login:
-            continue
+            # skipping him would make him look missing: the plan would create him again
+            raise TargetError(
+                "this tenant shows its users without their login (Harvest's published API only): "
+                "o2s-config cannot match them to a file's users yet, so it stops here rather than "
+                "take every user for a new one"
+            )
         state.remember("user", login, item["id"], ext.get("etag"))
         found[login] = {k: v for k, v in ext.items() if k not in USER_EXTRA and v is not None}
         if isinstance(found[login].get("email_server"), dict):

@@ -30,7 +30,8 @@ T = TypeVar("T")
 DEFAULT_FILE = "organisation.yaml"
 FILE = click.Path(path_type=Path, dir_okay=False)
 TARGET = click.option(
-    "--target", help="sandbox:PATH or http(s)://HOST (default: $O2S_TARGET, else sandbox:.o2s/sandbox.db)"
+    "--target",
+    help="sandbox:PATH, sandbox+published:PATH or http(s)://HOST (default: $O2S_TARGET, else sandbox:.o2s/sandbox.db)",
 )
 
 

@@ -15,6 +15,8 @@ from o2s_config.sandbox.problems import ProblemError
 
 STATIC_SUBJECT = "admin"
 DEFAULT_TOKEN_TTL = 300  # seconds
+# the published mode's: short, so that any rehearsal longer than half a minute sees the client renew
+PUBLISHED_TOKEN_TTL = 60
 
 
 @dataclass(frozen=True)

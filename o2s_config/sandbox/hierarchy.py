@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from o2s_config.model.hierarchy import Hierarchy, manager_map
@@ -13,6 +13,9 @@ from o2s_config.sandbox.rules import find_cycle
 from o2s_config.sandbox.store import Tx, now
 
 DOC = "hierarchy"
+
+# how a refusal names the users of a cycle: by login (the default), or by id where logins are not shown
+Describe = Callable[[Tx, list[int]], str]
 
 
 def read(tx: Tx) -> dict[str, Any]:
@@ -30,7 +33,9 @@ def read(tx: Tx) -> dict[str, Any]:
     return {"tree": tree, "managers": managers}
 
 
-def set_manager(tx: Tx, user_id: int, manager_id: int | None, field: str = "manager") -> None:
+def set_manager(
+    tx: Tx, user_id: int, manager_id: int | None, field: str = "manager", describe: Describe | None = None
+) -> None:
     """Attach one user to ``manager_id`` (None detaches him)."""
     if manager_id == user_id:
         raise ProblemError("hierarchy", "a user cannot be his own manager", field)
@@ -40,7 +45,7 @@ def set_manager(tx: Tx, user_id: int, manager_id: int | None, field: str = "mana
         while current is not None:
             chain.append(current)
             if current == user_id:
-                raise ProblemError("hierarchy", f"this would make a cycle: {_logins(tx, chain)}", field)
+                raise ProblemError("hierarchy", f"this would make a cycle: {(describe or _logins)(tx, chain)}", field)
             current = tx.scalar("SELECT manager_id FROM users WHERE id = ?", current)
     tx.run(
         "UPDATE users SET manager_id = ?, updated = ?, version = ? WHERE id = ?",
@@ -50,6 +55,13 @@ def set_manager(tx: Tx, user_id: int, manager_id: int | None, field: str = "mana
         user_id,
     )
     documents.write(tx, DOC, {})
+
+
+def attach_to(tx: Tx, user_id: int, manager_id: int | None, describe: Describe | None = None) -> None:
+    """Attach a user to the user ``manager_id`` (None detaches him), as the published API names them."""
+    if manager_id is not None and tx.scalar("SELECT id FROM users WHERE id = ?", manager_id) is None:
+        raise ProblemError("validation", f"unknown user id {manager_id}", "responsableId")
+    set_manager(tx, user_id, manager_id, "responsableId", describe)
 
 
 # beyond this many logins a PATCH reads the whole table once instead of looking each one up
@@ -119,6 +131,11 @@ class _Managers(Mapping[int, int | None]):
 def managers_of_tree(tree: Hierarchy) -> dict[str, str | None]:
     """The model's nested tree as a flat ``{login: manager}`` map."""
     return dict(manager_map(tree))
+
+
+def user_ids(tx: Tx, ids: list[int]) -> str:
+    """A chain of users named by id (``3 -> 2 -> 3``), for APIs that do not show logins."""
+    return " -> ".join(str(user_id) for user_id in ids)
 
 
 def _logins(tx: Tx, ids: list[int]) -> str:

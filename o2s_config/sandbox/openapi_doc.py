@@ -6,6 +6,7 @@ partial page of paged lists, and the token endpoint's form.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI
@@ -24,6 +25,8 @@ BY_METHOD = {
     "patch": (404, 409, 412),
     "delete": (403, 404, 409, 412),
 }
+# the published-only API has no If-Match (412) and no built-in profile to protect (403)
+PUBLISHED_STATUSES = {"get": (404,), "post": (409,), "put": (404, 409), "delete": (404, 409)}
 _DESCRIPTIONS = {status: title for status, title in KINDS.values()}
 _DESCRIPTIONS[422] = "Invalid request, rights or hierarchy"
 _DESCRIPTIONS[409] = "Conflict: taken value, resource in use, or lockout"
@@ -37,8 +40,8 @@ _PASSWORD_GRANT = {
 }
 
 
-def document(app: FastAPI) -> dict[str, Any]:
-    """The complete OpenAPI document (computed once per app)."""
+def document(app: FastAPI, by_method: Mapping[str, tuple[int, ...]] = BY_METHOD) -> dict[str, Any]:
+    """The complete OpenAPI document (computed once per app); ``by_method``: error statuses per method."""
     if app.openapi_schema:
         return app.openapi_schema
     doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
@@ -47,18 +50,18 @@ def document(app: FastAPI) -> dict[str, Any]:
     schemas["PasswordGrant"] = _PASSWORD_GRANT
     for path, operations in doc["paths"].items():
         for method, operation in operations.items():
-            _complete(path, method, operation)
+            _complete(path, method, operation, by_method)
     app.openapi_schema = doc
     return doc
 
 
-def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
+def _complete(path: str, method: str, operation: dict[str, Any], by_method: Mapping[str, tuple[int, ...]]) -> None:
     responses: dict[str, Any] = operation["responses"]
     # FastAPI's own 422 entry describes its error list; ours is Problem JSON
     responses.pop("422", None)
     if path in PAGED and method == "get":
         responses["206"] = {**responses["200"], "description": "Partial page: more items follow"}
-    for status in (*COMMON, *BY_METHOD.get(method, ())):
+    for status in (*COMMON, *by_method.get(method, ())):
         responses[str(status)] = {
             "description": _DESCRIPTIONS[status],
             "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},

@@ -46,6 +46,11 @@ def get_row(tx: Tx, entry_id: int) -> sqlite3.Row:
     return row
 
 
+def discard(tx: Tx, user_id: int) -> None:
+    """Forget the e-mails recorded for a user (one who had his account long before, when seeded)."""
+    tx.run("DELETE FROM outbox WHERE user_id = ?", user_id)
+
+
 def to_wire(row: sqlite3.Row) -> dict[str, Any]:
     """An outbox entry as ``GET /ext/v1/outbox`` shows it."""
     return {

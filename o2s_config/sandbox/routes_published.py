@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from o2s_config.sandbox import profiles, structures, users
 from o2s_config.sandbox.deps import CallerDep, IdPath, IdQuery, IfMatch, Limit, Offset, StoreDep, caller
 from o2s_config.sandbox.etags import check_if_match
-from o2s_config.sandbox.hierarchy import set_manager
+from o2s_config.sandbox.hierarchy import attach_to
 from o2s_config.sandbox.problems import ProblemError
 from o2s_config.sandbox.responses import DEFAULT_PAGE, json_ok, no_content, page, table_page
 from o2s_config.sandbox.rules import check_admin_left
@@ -23,7 +23,7 @@ router = APIRouter(dependencies=[Depends(caller)])
 WRITE_CHECKS = (check_admin_left,)
 
 
-def _user_filters(
+def user_filters(
     refext: str | None, manager: int | None, agence: int | None, profile: int | None
 ) -> tuple[str, list[Any]]:
     joins, where, params = "", list[str](), list[Any]()
@@ -52,7 +52,7 @@ def list_users(
     profilId: IdQuery = None,
 ) -> JSONResponse:
     """Users, by id, one page at a time (200 when the page ends the list, 206 when more follow)."""
-    tail, params = _user_filters(refext, responsableId, agenceId, profilId)
+    tail, params = user_filters(refext, responsableId, agenceId, profilId)
     with store.read() as tx:
         total = tx.scalar(f"SELECT count(*) FROM users u{tail}", *params)
         rows = tx.all(f"{SELECT_USERS}{tail} ORDER BY u.id LIMIT ? OFFSET ?", *params, limit, offset)
@@ -118,14 +118,18 @@ def put_responsable(store: StoreDep, id: IdPath, body: ResponsableIn, if_match: 
     """Attach a user to his manager (``responsableId``), or detach him (null)."""
 
     def attach(tx: Tx) -> None:
-        row = users.get_row(tx, id)
-        check_if_match(if_match, row["version"])
-        manager = body.responsableId
-        if manager is not None and tx.scalar("SELECT id FROM users WHERE id = ?", manager) is None:
-            raise ProblemError("validation", f"unknown user id {manager}", "responsableId")
-        set_manager(tx, id, manager, "responsableId")
+        check_if_match(if_match, users.get_row(tx, id)["version"])
+        attach_to(tx, id, body.responsableId)
 
     return _user_write(store, id, attach)
+
+
+@router.get("/utilisateurs/{id}/responsable", response_model=ResponsableIn, tags=["utilisateurs"])
+def get_responsable(store: StoreDep, id: IdPath) -> JSONResponse:
+    """The id of the user's manager (``responsableId``, null when he has none)."""
+    with store.read() as tx:
+        row = users.get_row(tx, id)
+        return json_ok(tx, {"responsableId": row["manager_id"]}, version=row["version"])
 
 
 @router.get("/agences", response_model=list[Agence], tags=["agences"])

@@ -38,3 +38,17 @@ def fresh(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     yield start
     for running in started:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def published_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The session's published-only sandbox (``--api published``), shared like ``server``."""
+    running = start_server(tmp_path_factory.mktemp("published") / "tenant.db", api="published")
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def pub(published_server: Server) -> httpx.Client:
+    """A client of the session's published-only sandbox, authenticated with the static token."""
+    return published_server.client()

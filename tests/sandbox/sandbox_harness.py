@@ -37,6 +37,11 @@ class Server:
         self._clients.append(client)
         return client
 
+    @property
+    def app(self) -> Any:
+        """The served application (to reach its state from a test, e.g. its token authority)."""
+        return self._server.config.app
+
     def stop(self) -> None:
         for client in self._clients:
             client.close()
