@@ -160,3 +160,18 @@ def test_deleting_what_unmoved_users_still_hold_is_announced() -> None:
         "structure lyon is still given to b (users this file does not move): the tenant will refuse to delete it"
         in plan.warnings
     )
+
+
+def test_a_manual_services_step_names_its_own_page_and_structures_go_to_the_support() -> None:
+    desired = {
+        "structures": {"nantes": {"name": "Nantes"}},
+        "services": {"word_templates": {"Lettre": {"file": "lettre.docx"}}, "contact_categories": ["Client"]},
+    }
+    plan = build_plan(org(**desired), org(), CATALOG, "sandbox:t.db", writable=())
+    text, markdown = render_text(plan, CATALOG), render_markdown(plan, CATALOG)
+    paths = {c["key"]: c["manual_path"] for c in json.loads(render_json(plan))["changes"]}
+    assert paths["word_templates"] == "Services > Personnalisation > Modèles Word"
+    assert paths["contact_categories"] == "Services > Modules > Contacts > Catégories de contacts"
+    assert paths["nantes"].startswith("the O2S support")
+    assert "[manual: Services > Personnalisation > Modèles Word]" in text
+    assert "manual: Services &gt; Personnalisation &gt; Modèles Word" in markdown
