@@ -147,8 +147,9 @@ def warnings(changes: list[Change], found: DiffResult, catalog: Catalog) -> list
     """What a reviewer must know: e-mails sent, sensitive rights granted (billed options: ``billing.py``)."""
     notes: list[str] = []
     for change in changes:
-        if change.resource == "user" and change.action == "create" and change.payload.get("has_login") is not False:
-            notes.append(f"user {change.key}: an activation e-mail will be sent to {change.payload.get('email')}")
+        if _sends_activation(change):
+            email = change.payload.get("email") or change.before.get("email")
+            notes.append(f"user {change.key}: an activation e-mail will be sent to {email}")
         granted = _sensitive_granted(change, catalog)
         if granted:
             listed = ", ".join(f"« {label} »" for label in granted)
@@ -157,6 +158,15 @@ def warnings(changes: list[Change], found: DiffResult, catalog: Catalog) -> list
         shown = ", ".join(keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
         notes.append(f"{len(keys)} {collection} in the tenant are not in the file (not managed, left as is): {shown}")
     return notes
+
+
+def _sends_activation(change: Change) -> bool:
+    """A user created with a login, or given one: O2S e-mails him to activate his account."""
+    if change.resource != "user" or change.payload.get("has_login") is False:
+        return False
+    return change.action == "create" or (
+        change.payload.get("has_login") is True and change.before.get("has_login") is False
+    )
 
 
 def _sensitive_granted(change: Change, catalog: Catalog) -> list[str]:

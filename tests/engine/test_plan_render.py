@@ -175,3 +175,19 @@ def test_a_manual_services_step_names_its_own_page_and_structures_go_to_the_supp
     assert paths["nantes"].startswith("the O2S support")
     assert "[manual: Services > Personnalisation > Modèles Word]" in text
     assert "manual: Services &gt; Personnalisation &gt; Modèles Word" in markdown
+
+
+def test_an_activation_email_is_announced_only_for_a_login_given() -> None:
+    current = {**BASE, "users": {**ADMIN_USER, "old": user(login="old", has_login=False, active=False)}}
+    desired = {
+        **BASE,
+        "sign_in": "sso",
+        "users": {**ADMIN_USER, "old": user(login="old", active=False), "sso": user(login="sso", has_login=False)},
+    }
+    plan = a_plan(desired, current)
+    assert [w for w in plan.warnings if "activation" in w] == []  # "old" keeps no login: nothing changes
+    desired["users"]["old"] = user(login="old", has_login=True, active=False)
+    plan = a_plan(desired, current)
+    assert [w for w in plan.warnings if "activation" in w] == [
+        "user old: an activation e-mail will be sent to old@exemple.fr"
+    ]
