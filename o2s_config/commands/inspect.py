@@ -34,8 +34,10 @@ def profile_lines(catalog: Catalog, rights: RightsMap) -> list[str]:
         lines.append(f"{tab.label}")
         for right in tab.rights.values():
             value = rights.get(tab.id, {}).get(right.id, right.none_value)
-            shown = ("[x]" if value else "[ ]") if right.kind == "flag" else f"= {right.marked_value_label(value)}"
-            lines.append(f"  {shown:<4} {right.marked_label}  ({right.key})")
+            if right.kind == "flag":
+                lines.append(f"  {'[x]' if value else '[ ]'} {right.marked_label}  ({right.key})")
+            else:
+                lines.append(f"  [=] {right.marked_label}: {right.marked_value_label(value)}  ({right.key})")
     return lines
 
 
