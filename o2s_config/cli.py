@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from o2s_config.commands.access import access
 from o2s_config.commands.actions import reset_password
 from o2s_config.commands.engine import COMMANDS as ENGINE_COMMANDS
 from o2s_config.commands.inspect import rights
@@ -83,6 +84,7 @@ def schema(output: Path | None) -> None:
 
 
 main.add_command(rights)
+main.add_command(access)
 for _command in ENGINE_COMMANDS:
     main.add_command(_command)
 main.add_command(reset_password)

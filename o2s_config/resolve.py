@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping
 
-from o2s_config.catalog import Catalog, RightsMap
+from o2s_config.catalog import Catalog, Right, RightsMap
 from o2s_config.model.profiles import ADMIN_PROFILE, RightsSet
 
 
@@ -98,3 +98,49 @@ def base_rights(
     if base not in profiles:
         raise UnknownBaseError(label, base)
     return resolve(base)
+
+
+def effective_rights(rights: RightsMap, catalog: Catalog) -> RightsMap:
+    """``rights`` as they take effect: a right whose prerequisite does not take effect grants nothing.
+
+    A right ticked inside a module the profile cannot open (« Gestion des profils » without
+    « Accès au module « Administration » », a Services tab without « Accès au module « Services » »)
+    falls to its empty value. Prerequisites are followed in chains; rights the catalogue does not
+    know are kept as given.
+    """
+    inert = {right.key for right in without_effect(rights, catalog)}
+    if not inert:
+        return rights
+    effective = copy.deepcopy(rights)
+    for key in inert:
+        right = catalog.by_key(key)
+        if right is not None:
+            effective[right.tab][right.id] = right.none_value
+    return effective
+
+
+def without_effect(rights: RightsMap, catalog: Catalog) -> list[Right]:
+    """The rights ``rights`` tick (or set above their empty value) that take no effect, in catalogue order."""
+    memo: dict[str, bool] = {}
+
+    def takes_effect(key: str, seen: frozenset[str]) -> bool:
+        if key not in memo:
+            right = catalog.by_key(key)
+            tab, _, right_id = key.partition(".")
+            value = rights.get(tab, {}).get(right_id)
+            if right is None:
+                memo[key] = bool(value)
+            elif value is None or value is False or value == right.none_value:
+                memo[key] = False
+            else:  # a loop of prerequisites (a catalogue error) is read as no prerequisite
+                needed = right.requires
+                memo[key] = not needed or needed in seen or takes_effect(needed, seen | {key})
+        return memo[key]
+
+    return [right for right in catalog.all_rights() if _set(rights, right) and not takes_effect(right.key, frozenset())]
+
+
+def _set(rights: RightsMap, right: Right) -> bool:
+    """True when ``rights`` give ``right`` more than its empty value."""
+    value = rights.get(right.tab, {}).get(right.id, right.none_value)
+    return value is not False and value != right.none_value

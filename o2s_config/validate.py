@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from o2s_config.catalog import Catalog, RightsMap, load_catalog
 from o2s_config.checks import ALL, CheckContext
 from o2s_config.checks.context import known_keys
+from o2s_config.checks.policies import check as policy_check
 from o2s_config.checks.users import billed_warnings
 from o2s_config.diagnostics import Diagnostic, Severity, sort_diagnostics
 from o2s_config.errors import InvalidFileError
@@ -34,16 +35,25 @@ class ValidatedOrganisation:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-def validate_file(path: Path | str, env: dict[str, str] | None = None) -> ValidatedOrganisation:
-    """Load and validate ``path``; raise InvalidFileError listing every error found."""
+def validate_file(
+    path: Path | str, env: dict[str, str] | None = None, *, policies: bool = True
+) -> ValidatedOrganisation:
+    """Load and validate ``path``; raise InvalidFileError listing every error found.
+
+    ``policies=False`` leaves the ``policies:`` rules out (an access review reports them instead).
+    """
     loaded, load_errors = load_collecting(path, env)
     if loaded is None:
         raise InvalidFileError(load_errors)
-    return validate_loaded(loaded, load_errors=load_errors)
+    return validate_loaded(loaded, load_errors=load_errors, policies=policies)
 
 
 def validate_loaded(
-    loaded: LoadedFile, catalog: Catalog | None = None, load_errors: list[Diagnostic] | None = None
+    loaded: LoadedFile,
+    catalog: Catalog | None = None,
+    load_errors: list[Diagnostic] | None = None,
+    *,
+    policies: bool = True,
 ) -> ValidatedOrganisation:
     """Validate an already loaded document (see ``validate_file``).
 
@@ -55,7 +65,7 @@ def validate_loaded(
     ctx = None
     if organisation is not None:
         ctx = CheckContext(organisation, loaded.data, loaded.base_dir, catalog, known_keys(loaded.data))
-        for check in ALL:
+        for check in ALL if policies else tuple(c for c in ALL if c is not policy_check):
             diagnostics.extend(check(ctx))
     reported = {(d.file, d.line, d.column) for d in load_errors or []}
     diagnostics = [d for d in diagnostics if (d.file, d.line, d.column) not in reported]

@@ -39,6 +39,7 @@ CATEGORIES = (
     "limits",
     "files",
     "lockout",
+    "policies",
     "extends",
     "mixed",
 )

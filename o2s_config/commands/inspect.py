@@ -1,4 +1,4 @@
-"""``o2s-config rights``: the catalogue, or one profile's effective rights, with French labels."""
+"""``o2s-config rights``: the catalogue, or one profile's rights (ticked, and whether they take effect)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from o2s_config.catalog import ASSUMED, Catalog, RightsMap, load_catalog
+from o2s_config.catalog import ASSUMED, Catalog, load_catalog
 from o2s_config.errors import O2SConfigError
+from o2s_config.render.rights import rights_lines
 from o2s_config.validate import validate_file
 
 
@@ -24,20 +25,6 @@ def catalogue_lines(catalog: Catalog) -> list[str]:
                 applied = " (Appliquer tous les droits" + (ASSUMED if right.all_assumption else "") + ")"
                 note = applied if value == right.all_value else ""
                 lines.append(f"  {'':<40}   {value}: {right.marked_value_label(value)}{note}")
-    return lines
-
-
-def profile_lines(catalog: Catalog, rights: RightsMap) -> list[str]:
-    """A profile's effective rights, as the O2S screen would show them."""
-    lines: list[str] = []
-    for tab in catalog.tabs.values():
-        lines.append(f"{tab.label}")
-        for right in tab.rights.values():
-            value = rights.get(tab.id, {}).get(right.id, right.none_value)
-            if right.kind == "flag":
-                lines.append(f"  {'[x]' if value else '[ ]'} {right.marked_label}  ({right.key})")
-            else:
-                lines.append(f"  [=] {right.marked_label}: {right.marked_value_label(value)}  ({right.key})")
     return lines
 
 
@@ -61,4 +48,4 @@ def rights(profile: str | None, file: Path) -> None:
     if profile not in result.rights:
         known = ", ".join(sorted(result.rights))
         raise O2SConfigError(f"no profile '{profile}' in {file} (profiles: {known})")
-    click.echo("\n".join(profile_lines(catalog, result.rights[profile])))
+    click.echo("\n".join(rights_lines(catalog, result.rights[profile])))

@@ -4,6 +4,7 @@ from o2s_config.model.aggregation import Aggregation, CustodianContact, Extranet
 from o2s_config.model.establishment import Establishment
 from o2s_config.model.hierarchy import Hierarchy
 from o2s_config.model.organisation import Organisation, Prune, Safety
+from o2s_config.model.policies import Policies
 from o2s_config.model.profiles import ADMIN_PROFILE, Profile, RightsSet
 from o2s_config.model.services import Services
 from o2s_config.model.structures import Structure
@@ -18,6 +19,7 @@ __all__ = [
     "ExtranetCode",
     "Hierarchy",
     "Organisation",
+    "Policies",
     "Profile",
     "Prune",
     "RightsSet",

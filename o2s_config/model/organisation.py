@@ -10,6 +10,7 @@ from o2s_config.model.aggregation import Aggregation
 from o2s_config.model.common import Strict
 from o2s_config.model.establishment import Establishment
 from o2s_config.model.hierarchy import Hierarchy
+from o2s_config.model.policies import Policies
 from o2s_config.model.profiles import Profile
 from o2s_config.model.services import Services
 from o2s_config.model.structures import Structure
@@ -49,6 +50,7 @@ class Organisation(Strict):
     services: Services | None = None
     prune: Prune | None = None
     safety: Safety | None = None
+    policies: Policies | None = Field(default=None, description="rules validate enforces (docs/access.md)")
 
     @field_validator("version", mode="before")
     @classmethod

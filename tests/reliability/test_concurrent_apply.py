@@ -36,6 +36,8 @@ def variant(folder: Path, tag: str) -> Path:
             "    structure: paris",
             "    profile: Conseiller",
         ]
+    # the new users stay outside the tree: this variant lifts the example's rule that attaches every advisor
+    lines += ["policies:", "  advisors_have_manager: false"]
     path = folder / f"variant-{tag}.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
