@@ -51,14 +51,14 @@ def test_the_workbook_has_its_five_sheets(workbook: Path) -> None:
 def test_profiles_sheet_shows_labels_by_tab_and_ticks(workbook: Path) -> None:
     rows = {row["Clé"]: row for row in sheet(workbook, "Profils")}
     admin = rows["administration.module_access"]
-    assert admin["Onglet"] == "Administration" and admin["Droit"] == "Accès au module « Administration »"
+    assert admin["Onglet"] == "Administration" and admin["Droit"] == "Accès au module «\u00a0Administration\u00a0»"
     assert admin["Administrateur"] == "✓"
     assert [admin[p] for p in ("Manager", "Conseiller", "Conseiller junior", "Back-office")] == ["", "", "", ""]
     subscription = rows["administration.subscription_access"]
     assert subscription["Manager"] == "✓" and subscription["Conseiller"] == ""
     # a Services tab ticked by « Appliquer tous les droits » but the module unticked: ticked, no effect
     editions = rows["configuration.services_editions_tab"]
-    assert editions["Onglet"] == "Configuration de l'application" and editions["Droit"] == "Editions"
+    assert editions["Onglet"] == "Configuration de l’application" and editions["Droit"] == "Editions [assumed]"
     assert editions["Conseiller junior"] == "✓ (sans effet)" and editions["Conseiller"] == "✓"
     assert rows["agenda.view_calendars"]["Manager"] == "Voir mon agenda et ceux des utilisateurs qui me sont rattachés"
     assert rows["agenda.view_calendars"]["Conseiller junior"] == "Voir uniquement mon agenda"
@@ -72,7 +72,7 @@ def test_profiles_sheet_groups_rights_in_the_screen_order_of_tabs(workbook: Path
     assert in_order == [
         "Administration",
         "Agenda",
-        "Configuration de l'application",
+        "Configuration de l’application",
         "Contact",
         "Requêtes",
         "Portefeuille",
@@ -119,7 +119,7 @@ def test_summary_names_source_administrators_and_profiles(workbook: Path) -> Non
     rows = CalamineWorkbook.from_path(str(workbook)).get_sheet_by_name("Synthèse").to_python()
     values = {row[0]: row[1] for row in rows if row and row[0]}
     assert values["Utilisateurs actifs"] == 14
-    assert values["Administrateurs (« Accès au module « Administration » »)"] == "vgirard"
+    assert values["Administrateurs (« Accès au module «\u00a0Administration\u00a0» »)"] == "vgirard"
     assert values["Violations de politiques"] == 0
     junior = next(row for row in rows if row[0] == "Conseiller junior")
     assert junior[1:4] == [3, "Voir uniquement mon agenda", "Mes clients et ceux du groupe"]
@@ -156,4 +156,4 @@ def test_libreoffice_opens_every_sheet(workbook: Path, tmp_path: Path) -> None:
     produced = sorted(p.name for p in tmp_path.glob("*.csv"))
     assert produced == sorted(f"revue-{name}.csv" for name in SHEETS)
     profiles = (tmp_path / "revue-Profils.csv").read_text(encoding="utf-8")
-    assert "Accès au module « Administration »" in profiles
+    assert "Accès au module «\u00a0Administration\u00a0»" in profiles

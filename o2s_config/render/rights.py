@@ -24,6 +24,6 @@ def rights_lines(catalog: Catalog, rights: RightsMap, indent: str = "") -> list[
                 line = f"{indent}  {right.marked_label} = {right.marked_value_label(value)}  ({right.key})"
             if right.key in inert:
                 needed = catalog.by_key(right.requires)
-                line += f"  ticked, no effect: needs « {needed.label if needed else right.requires} »"
+                line += f"  ticked, no effect: needs « {needed.marked_label if needed else right.requires} »"
             lines.append(line)
     return lines
