@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from o2s_config.catalog import Catalog, RightsMap
+from o2s_config.catalog import ADMIN_RIGHT, Catalog, RightsMap
 from o2s_config.model import ADMIN_PROFILE, Organisation, User
 from o2s_config.model.hierarchy import edges
 from o2s_config.resolve import UnknownBaseError, effective_rights, resolve_custom
@@ -34,7 +34,7 @@ AGENDA = "agenda.view_calendars"
 CLIENTS = "contact.client_access"
 CUSTOM_PROFILE = "Personnalisé"
 KNOWN_SCOPES = ("none", "own", "attached", "group")
-ADMINISTRATION = "administration.module_access"
+ADMINISTRATION = ADMIN_RIGHT
 
 
 @dataclass(frozen=True)

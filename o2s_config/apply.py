@@ -8,12 +8,12 @@ re-running ``plan`` shows exactly the remainder.
 from __future__ import annotations
 
 import asyncio
-import heapq
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from o2s_config.changes import Change
+from o2s_config.schedule import Schedule
 
 Executor = Callable[[Change], Coroutine[Any, Any, None]]
 Listener = Callable[[Change, BaseException | None], None]
@@ -34,26 +34,21 @@ class ApplyReport:
 
 
 async def run_changes(
-    changes: list[Change], execute: Executor, parallelism: int = 8, on_finish: Listener | None = None
+    changes: Sequence[Change], execute: Executor, parallelism: int = 8, on_finish: Listener | None = None
 ) -> ApplyReport:
     """Run ``changes`` (already ordered) respecting ``depends_on``; stop starting new ones on a failure."""
     report = ApplyReport(manual=[c for c in changes if c.manual])
-    todo = [c for c in changes if not c.manual]
-    position = {c.id: i for i, c in enumerate(todo)}
     # a manual change is the administrator's job, done by hand before apply: it blocks nothing
-    waiting = {c.id: sum(1 for d in c.depends_on if d in position) for c in todo}
-    followers: dict[str, list[str]] = {c.id: [] for c in todo}
-    for change in todo:
-        for before in change.depends_on:
-            if before in position:
-                followers[before].append(change.id)
-    ready = [position[i] for i, n in waiting.items() if n == 0]
-    heapq.heapify(ready)
+    todo = [c for c in changes if not c.manual]
+    ids = [c.id for c in todo]
+    by_id = {c.id: c for c in todo}
+    position = {i: n for n, i in enumerate(ids)}
+    schedule = Schedule(ids, {c.id: c.depends_on for c in todo})
     running: dict[asyncio.Task[None], Change] = {}
     started: set[str] = set()
-    while ready or running:
-        while ready and len(running) < max(1, parallelism) and not report.failed:
-            change = todo[heapq.heappop(ready)]
+    while schedule or running:
+        while schedule and len(running) < max(1, parallelism) and not report.failed:
+            change = by_id[schedule.take(ids)]
             started.add(change.id)
             running[asyncio.create_task(execute(change))] = change
         if not running:
@@ -64,10 +59,7 @@ async def run_changes(
             error = task.exception()
             if error is None:
                 report.done.append(change)
-                for after in followers[change.id]:
-                    waiting[after] -= 1
-                    if waiting[after] == 0:
-                        heapq.heappush(ready, position[after])
+                schedule.done(change.id)
             else:
                 report.failed.append((change, error))
             if on_finish:

@@ -64,25 +64,6 @@ def managed_pair(want: Any, have: Any) -> tuple[Any, Any]:
     return plain(want), plain(have)
 
 
-def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Dotted path -> leaf value; lists are leaves (their order matters in O2S's lists)."""
-    if isinstance(value, Mapping) and value:
-        out: dict[str, Any] = {}
-        for key, inner in value.items():
-            out.update(flatten(inner, f"{prefix}.{key}" if prefix else str(key)))
-        return out
-    if isinstance(value, Mapping):
-        return {prefix: {}} if prefix else {}
-    return {prefix: value}
-
-
-def field_differences(before: Any, after: Any) -> list[tuple[str, Any, Any]]:
-    """(path, before, after) for every leaf that differs, in a stable order."""
-    old, new = flatten(before or {}), flatten(after or {})
-    paths = sorted(set(old) | set(new))
-    return [(p, old.get(p), new.get(p)) for p in paths if old.get(p) != new.get(p)]
-
-
 def overlay(want: Any, have: Any) -> Any:
     """The tenant's plain document ``have`` with what ``want`` manages laid over it.
 

@@ -1,4 +1,8 @@
-"""The typed changes a plan is made of (the vocabulary shared by diff, ordering, plan, render and apply)."""
+"""The typed changes a plan is made of (the vocabulary shared by diff, ordering, plan, render and apply).
+
+Changes are frozen values: a stage that knows more (ordering adds ``depends_on``, a target
+that cannot write marks ``manual``) returns new changes instead of writing into them.
+"""
 
 from __future__ import annotations
 
@@ -6,48 +10,30 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Action = Literal["create", "update", "delete"]
-
-# Resource types, parents first: the order changes are listed in when nothing else decides.
-RESOURCES: tuple[str, ...] = (
-    "establishment",
-    "structure",
-    "profile",
-    "user",
-    "hierarchy",
-    "extranet_code",
-    "custodian_contact",
-    "service",
-)
-
-RESOURCE_TITLES: dict[str, str] = {
-    "establishment": "Establishment",
-    "structure": "Structures",
-    "profile": "Profiles",
-    "user": "Users",
-    "hierarchy": "Hierarchy",
-    "extranet_code": "Extranet codes",
-    "custodian_contact": "Custodian contacts",
-    "service": "Services",
-}
+# How one field changes: a value set (``before`` -> ``after``), or one item added to or
+# removed from a list (the item in ``after`` or ``before``; the list itself is not repeated).
+Operation = Literal["set", "add", "remove"]
 
 
 @dataclass(frozen=True)
 class FieldChange:
-    """One leaf that changes: ``path`` is dotted (``rights.agenda.view_calendars``)."""
+    """One place that changes: ``path`` is dotted (``rights.agenda.view_calendars``), ``[i]`` in a list."""
 
     path: str
     before: Any
     after: Any
     label: str | None = None  # the French label of the O2S screen, where there is one
     sensitive: bool = False  # shown as "(sensitive)" in every output
+    op: Operation = "set"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Change:
     """A change to one resource, keyed by its natural key (structure code, profile label, login...).
 
     ``payload`` holds what apply needs (the desired managed values, secrets included): it is
     never rendered. ``before`` holds the tenant's current values the ordering rules look at.
+    Neither is written to once the change is made.
     """
 
     action: Action
@@ -72,6 +58,11 @@ class Change:
         """A user going from active to inactive (pruning deactivates, it never deletes a user)."""
         was_active = self.action == "update" and self.before.get("active") is not False
         return self.resource == "user" and was_active and self.payload.get("active") is False
+
+    @property
+    def removes(self) -> bool:
+        """A deletion, or a user's deactivation: what the share threshold counts."""
+        return self.action == "delete" or self.deactivates
 
     def describe(self) -> str:
         """A one-line description for progress and error reports."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from o2s_config.commands import DEFAULT_FILE
 from o2s_config.commands.access import access
 from o2s_config.commands.actions import reset_password
 from o2s_config.commands.engine import COMMANDS as ENGINE_COMMANDS
@@ -19,8 +20,6 @@ from o2s_config.errors import InvalidFileError, O2SConfigError
 from o2s_config.sandbox.commands import sandbox
 from o2s_config.schema import schema_text
 from o2s_config.validate import validate_file
-
-DEFAULT_FILE = "organisation.yaml"
 
 
 def print_diagnostics(diagnostics: list[Diagnostic]) -> None:

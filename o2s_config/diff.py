@@ -5,20 +5,37 @@ updated = both with field changes), field-level detail only where canonical form
 A section or field the file leaves out is not managed and never produces a change.
 Profiles are compared on their *effective* rights, so ``from:`` chains and the tenant's
 full rights maps compare equal when they grant the same.
+
+One comparator per kind, indexed in ``COMPARATORS``. The result carries what the diff
+resolved (the tenant's state under the file's keys, every profile's effective rights), so
+later stages (safety) never resolve them again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, SecretStr
 
-from o2s_config.canonical import field_differences, managed_pair, plain
+from o2s_config.canonical import managed_pair, plain
 from o2s_config.catalog import Catalog, RightsMap
 from o2s_config.changes import Action, Change, FieldChange
-from o2s_config.model import ADMIN_PROFILE, Organisation, Prune, User
+from o2s_config.details import Difference, differences, leaves
+from o2s_config.kinds import (
+    CUSTODIAN_CONTACT,
+    ESTABLISHMENT,
+    EXTRANET_CODE,
+    HIERARCHY,
+    PROFILE,
+    REGISTER,
+    SERVICE,
+    STRUCTURE,
+    USER,
+    Kind,
+)
+from o2s_config.model import Organisation, Prune, User
 from o2s_config.model.hierarchy import manager_map
 from o2s_config.renames import Renames, find_renames, rename_current
 from o2s_config.resolve import resolve_custom, resolve_profiles
@@ -26,13 +43,23 @@ from o2s_config.resolve import resolve_custom, resolve_profiles
 Unmanaged = dict[str, list[str]]  # collection -> keys the tenant holds and the file does not
 
 
-@dataclass
+@dataclass(frozen=True)
+class Rights:
+    """Effective rights of every profile, resolved once per plan."""
+
+    wanted: Mapping[str, RightsMap]  # the file's profiles (the tenant's when the file leaves them out)
+    held: Mapping[str, RightsMap]  # the tenant's profiles, under the file's labels
+
+
+@dataclass(frozen=True)
 class DiffResult:
-    """The changes, and what the tenant holds that the file does not manage."""
+    """The changes, what the tenant holds that the file does not manage, and what the diff resolved."""
 
     changes: list[Change]
     unmanaged: Unmanaged = field(default_factory=dict)  # collection -> keys
     renames: Renames = field(default_factory=Renames)
+    seen: Organisation = field(default_factory=lambda: Organisation(version=1))  # the tenant, renames applied
+    rights: Rights = field(default_factory=lambda: Rights({}, {}))
 
 
 @dataclass(frozen=True)
@@ -41,46 +68,50 @@ class _Context:
     secrets: frozenset[str]
     renames: Renames
     prune: Prune
+    rights: Rights
+
+
+class Compared(NamedTuple):
+    """What one comparator found: changes, and the keys it leaves unmanaged (not pruned)."""
+
+    changes: list[Change]
+    unmanaged: tuple[str, ...] = ()
+
+
+Comparator = Callable[[Organisation, Organisation, _Context], Compared]
 
 
 def diff(desired: Organisation, current: Organisation, catalog: Catalog, secrets: Iterable[str] = ()) -> DiffResult:
     """Every change that makes ``current`` match what ``desired`` manages."""
     renames = find_renames(desired, current)
     seen = rename_current(current, renames)
-    ctx = _Context(
-        catalog, frozenset(secrets) | secret_values(desired) | secret_values(current), renames, desired.prune or Prune()
-    )
-    result = DiffResult(changes=[], renames=renames)
-    result.changes += _singleton("establishment", "establishment", desired.establishment, seen.establishment, ctx)
-    result.changes += _structures(desired, seen, ctx, result.unmanaged)
-    result.changes += _profiles(desired, seen, ctx, result.unmanaged)
-    result.changes += _users(desired, seen, ctx, result.unmanaged)
-    result.changes += _hierarchy(desired, seen)
-    result.changes += _extranet_codes(desired, seen, ctx, result.unmanaged)
-    result.changes += _custodian_contacts(desired, seen, ctx)
-    result.changes += _services(desired, seen, ctx)
-    return result
+    held = resolve_profiles(seen.profiles or {}, catalog)
+    wanted = resolve_profiles(desired.profiles, catalog) if desired.profiles else held
+    rights = Rights(wanted, held)
+    hidden = frozenset(secrets) | secret_values(desired) | secret_values(current)
+    ctx = _Context(catalog, hidden, renames, desired.prune or Prune(), rights)
+    changes: list[Change] = []
+    unmanaged: Unmanaged = {}
+    for kind in REGISTER:
+        found = COMPARATORS[kind.name](desired, seen, ctx)
+        changes += found.changes
+        if found.unmanaged and kind.prune:
+            unmanaged[kind.prune] = list(found.unmanaged)
+    return DiffResult(changes, unmanaged, renames, seen, rights)
 
 
-def secret_values(model: BaseModel | None) -> frozenset[str]:
-    """Every SecretStr value held anywhere in ``model``."""
+def secret_values(organisation: Organisation | None) -> frozenset[str]:
+    """The values held in every field the register declares sensitive (the mail-server passwords)."""
     found: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, SecretStr):
-            found.add(value.get_secret_value())
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-        elif isinstance(value, Mapping):
-            for inner in value.values():
-                walk(inner)
-        elif isinstance(value, list | tuple):
-            for inner in value:
-                walk(inner)
-
-    walk(model)
-    return frozenset(s for s in found if s)
+    for kind in REGISTER:
+        section = kind.members(organisation) if organisation is not None else None
+        for path in kind.sensitive if section is not None else ():
+            value: Any = section
+            for step in path.split("."):
+                value = getattr(value, step, None) if value is not None else None
+            if isinstance(value, SecretStr) and value.get_secret_value():
+                found.add(value.get_secret_value())
+    return frozenset(found)
 
 
 def _is_secret(value: Any, secrets: frozenset[str]) -> bool:
@@ -88,69 +119,81 @@ def _is_secret(value: Any, secrets: frozenset[str]) -> bool:
     return any(secret in text for secret in secrets)
 
 
-def _fields(before: Any, after: Any, ctx: _Context, labels: Mapping[str, str] | None = None) -> tuple[FieldChange, ...]:
+def _fields(
+    kind: Kind, found: list[Difference], ctx: _Context, labels: Mapping[str, str] | None = None
+) -> tuple[FieldChange, ...]:
     return tuple(
         FieldChange(
-            path=path,
-            before=old,
-            after=new,
-            label=(labels or {}).get(path),
-            sensitive=_is_secret(old, ctx.secrets) or _is_secret(new, ctx.secrets),
+            path=d.path,
+            before=d.before,
+            after=d.after,
+            label=(labels or {}).get(d.path),
+            sensitive=d.path in kind.sensitive or _is_secret(d.before, ctx.secrets) or _is_secret(d.after, ctx.secrets),
+            op=d.op,
         )
-        for path, old, new in field_differences(before, after)
+        for d in found
     )
 
 
 def _change(
-    resource: str,
+    kind: Kind,
     key: str,
     want: Any,
     have: Any,
     ctx: _Context,
     renamed_from: str | None = None,
     labels: Mapping[str, str] | None = None,
+    **extra: Any,
 ) -> Change | None:
-    """The change of one resource from its (already projected) plain forms, or None when equal."""
+    """The change of one resource from its (already projected) plain forms, or None when equal.
+
+    Only here, once the forms differ, is the field detail worked out (deepdiff for updates).
+    """
     if have == want and renamed_from is None:
         return None
     action: Action = "create" if have is None else "update"
-    fields = _fields(have, want, ctx, labels)
+    detail = leaves(None, want) if have is None else differences(have, want)
+    fields = _fields(kind, detail, ctx, labels)
     if renamed_from is not None:
         fields = (FieldChange("key", renamed_from, key), *fields)
-    return Change(action, resource, key, fields, renamed_from, payload=want or {}, before=have or {})
+    extra.setdefault("before", have or {})
+    return Change(action, kind.name, key, fields, renamed_from, payload=want or {}, **extra)
 
 
-def _singleton(resource: str, key: str, wanted: Any, held: Any, ctx: _Context, wrap: bool = False) -> list[Change]:
-    """A resource the tenant always has (establishment, a Services section): updated, never created."""
+def _collection(
+    kind: Kind, wanted: Mapping[str, BaseModel] | None, held: Mapping[str, BaseModel], ctx: _Context
+) -> Compared:
+    """A keyed collection compared member by member, plus its removals."""
     if wanted is None:
-        return []
-    want, have = managed_pair(wanted, held)
-    if wrap:  # a section may be a list: keep paths named after it
-        want, have = {key: want}, ({key: have} if have is not None else None)
-    found = _change(resource, key, want, have if have is not None else {}, ctx)
-    if found:
-        found.desired = wanted
-    return [found] if found else []
+        return Compared([])
+    old_key = ctx.renames.old_from_new(kind.section) if kind.section in ("structures", "profiles", "users") else {}
+    changes = []
+    for key, member in wanted.items():
+        want, have = managed_pair(member, held.get(key))
+        found = _change(kind, key, want, have, ctx, old_key.get(key))
+        if found:
+            changes.append(found)
+    removed = _removed(kind, wanted, held, ctx)
+    return Compared(changes + removed.changes, removed.unmanaged)
 
 
-def _removed(
-    resource: str,
-    collection: str,
-    wanted: Mapping[str, Any],
-    held: Mapping[str, Any],
-    ctx: _Context,
-    unmanaged: Unmanaged,
-) -> list[Change]:
+def _removed(kind: Kind, wanted: Mapping[str, Any], held: Mapping[str, Any], ctx: _Context) -> Compared:
     """Deletions of what the tenant holds and the file does not, when the file prunes this collection."""
-    extra = [key for key in held if key not in wanted and key != ADMIN_PROFILE]
-    if not getattr(ctx.prune, collection):
-        if extra:
-            unmanaged[collection] = extra
-        return []
-    return [
-        Change("delete", resource, key, _fields(plain(held[key]), None, ctx), before=_before(held[key]))
-        for key in extra
-    ]
+    extra = [key for key in held if key not in wanted and key not in kind.kept]
+    if not (kind.prune and getattr(ctx.prune, kind.prune)):
+        return Compared([], tuple(extra))
+    return Compared(
+        [
+            Change(
+                "delete",
+                kind.name,
+                key,
+                _fields(kind, leaves(plain(held[key]), None), ctx),
+                before=_before(held[key]),
+            )
+            for key in extra
+        ]
+    )
 
 
 def _before(value: Any) -> dict[str, Any]:
@@ -158,18 +201,23 @@ def _before(value: Any) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-def _structures(desired: Organisation, seen: Organisation, ctx: _Context, unmanaged: Unmanaged) -> list[Change]:
-    if desired.structures is None:
+def _establishment(desired: Organisation, seen: Organisation, ctx: _Context) -> Compared:
+    return Compared(_singleton(ESTABLISHMENT, "establishment", desired.establishment, seen.establishment, ctx))
+
+
+def _singleton(kind: Kind, key: str, wanted: Any, held: Any, ctx: _Context, wrap: bool = False) -> list[Change]:
+    """A resource the tenant always has (establishment, a Services section): updated, never created."""
+    if wanted is None:
         return []
-    held = seen.structures or {}
-    old_key = ctx.renames.old_from_new("structures")
-    changes = []
-    for code, structure in desired.structures.items():
-        want, have = managed_pair(structure, held.get(code))
-        found = _change("structure", code, want, have, ctx, old_key.get(code))
-        if found:
-            changes.append(found)
-    return changes + _removed("structure", "structures", desired.structures, held, ctx, unmanaged)
+    want, have = managed_pair(wanted, held)
+    if wrap:  # a section may be a list: keep paths named after it
+        want, have = {key: want}, ({key: have} if have is not None else None)
+    found = _change(kind, key, want, have if have is not None else {}, ctx, desired=wanted)
+    return [found] if found else []
+
+
+def _structures(desired: Organisation, seen: Organisation, ctx: _Context) -> Compared:
+    return _collection(STRUCTURE, desired.structures, seen.structures or {}, ctx)
 
 
 def _profile_labels(catalog: Catalog) -> dict[str, str]:
@@ -181,17 +229,16 @@ def _project(rights: RightsMap, onto: RightsMap) -> RightsMap:
     return {tab: {r: rights[tab][r] for r in values if r in rights.get(tab, {})} for tab, values in onto.items()}
 
 
-def _profiles(desired: Organisation, seen: Organisation, ctx: _Context, unmanaged: Unmanaged) -> list[Change]:
+def _profiles(desired: Organisation, seen: Organisation, ctx: _Context) -> Compared:
     if desired.profiles is None:
-        return []
+        return Compared([])
     held = seen.profiles or {}
-    wanted_rights = resolve_profiles(desired.profiles, ctx.catalog)
-    held_rights = resolve_profiles(held, ctx.catalog)
+    wanted_rights, held_rights = ctx.rights.wanted, ctx.rights.held
     labels = _profile_labels(ctx.catalog)
     old_key = ctx.renames.old_from_new("profiles")
     changes = []
     for label, profile in desired.profiles.items():
-        if label == ADMIN_PROFILE:
+        if label in PROFILE.kept:
             continue  # built in: every right, cannot be changed
         want: dict[str, Any] = {"rights": wanted_rights[label]}
         if profile.valid is not None:
@@ -201,92 +248,87 @@ def _profiles(desired: Organisation, seen: Organisation, ctx: _Context, unmanage
             have = {"rights": _project(held_rights[label], wanted_rights[label])}
             if profile.valid is not None and held[label].valid is not None:
                 have["valid"] = held[label].valid
-        found = _change("profile", label, want, have, ctx, old_key.get(label), labels)
+        found = _change(PROFILE, label, want, have, ctx, old_key.get(label), labels)
         if found:
             changes.append(found)
-    return changes + _removed("profile", "profiles", desired.profiles, held, ctx, unmanaged)
+    removed = _removed(PROFILE, desired.profiles, held, ctx)
+    return Compared(changes + removed.changes, removed.unmanaged)
 
 
-def _user_forms(
-    user: User, held: User | None, wanted_rights: Mapping[str, RightsMap], ctx: _Context
-) -> tuple[Any, Any]:
+def _user_forms(user: User, held: User | None, ctx: _Context) -> tuple[Any, Any]:
     """(desired, current) plain forms of a user; a one-off profile is compared on effective rights."""
     want, have = managed_pair(user.model_copy(update={"custom_profile": None}), held)
     if user.custom_profile is not None:
-        rights = resolve_custom(user.custom_profile, wanted_rights, ctx.catalog)
+        rights = resolve_custom(user.custom_profile, ctx.rights.wanted, ctx.catalog)
         want["custom_profile"] = {"rights": rights}
         if held is not None and held.custom_profile is not None:
             have["custom_profile"] = {"rights": _project(held.custom_profile.rights, rights)}
     return want, have
 
 
-def _users(desired: Organisation, seen: Organisation, ctx: _Context, unmanaged: Unmanaged) -> list[Change]:
+def _users(desired: Organisation, seen: Organisation, ctx: _Context) -> Compared:
     if desired.users is None:
-        return []
+        return Compared([])
     held = seen.users or {}
-    wanted_rights = resolve_profiles(desired.profiles or seen.profiles or {}, ctx.catalog)
-    labels = _profile_labels(ctx.catalog)
-    custom_labels = {f"custom_profile.{k}": v for k, v in labels.items()}
+    labels = {f"custom_profile.{k}": v for k, v in _profile_labels(ctx.catalog).items()}
     old_key = ctx.renames.old_from_new("users")
     changes = []
     for login, user in desired.users.items():
-        want, have = _user_forms(user, held.get(login), wanted_rights, ctx)
-        found = _change("user", login, want, have, ctx, old_key.get(login), custom_labels)
+        want, have = _user_forms(user, held.get(login), ctx)
+        before = _before(held[login]) if login in held else {}
+        found = _change(USER, login, want, have, ctx, old_key.get(login), labels, before=before)
         if found:
-            if login in held:
-                found.before = _before(held[login])
             changes.append(found)
-    return changes + _deactivations(desired.users, held, ctx, unmanaged)
+    removed = _deactivations(desired.users, held, ctx)
+    return Compared(changes + removed.changes, removed.unmanaged)
 
 
-def _deactivations(
-    wanted: Mapping[str, User], held: Mapping[str, User], ctx: _Context, unmanaged: Unmanaged
-) -> list[Change]:
+def _deactivations(wanted: Mapping[str, User], held: Mapping[str, User], ctx: _Context) -> Compared:
     """Users the file no longer lists: unmanaged, or deactivated (never deleted) when pruning users."""
     extra = [login for login, user in held.items() if login not in wanted and user.active is not False]
     if not ctx.prune.users:
-        if extra:
-            unmanaged["users"] = extra
-        return []
-    return [
-        Change(
-            "update",
-            "user",
-            login,
-            (FieldChange("active", True, False),),
-            payload={"active": False},
-            before=_before(held[login]),
-        )
-        for login in extra
-    ]
+        return Compared([], tuple(extra))
+    return Compared(
+        [
+            Change(
+                "update",
+                USER.name,
+                login,
+                (FieldChange("active", True, False),),
+                payload={"active": False},
+                before=_before(held[login]),
+            )
+            for login in extra
+        ]
+    )
 
 
-def _hierarchy(desired: Organisation, seen: Organisation) -> list[Change]:
+def _hierarchy(desired: Organisation, seen: Organisation, ctx: _Context) -> Compared:
     """One change per attached user whose manager differs: attach (create), move (update), detach (delete)."""
     if desired.hierarchy is None:
-        return []
+        return Compared([])
     wanted = manager_map(desired.hierarchy)
     held = manager_map(seen.hierarchy or {})
     # the tree is authoritative for the users the file manages (all of them when it has no users section)
     managed = list(desired.users) if desired.users is not None else list(dict.fromkeys([*(seen.users or {}), *wanted]))
-    changes = []
+    return Compared(list(_moves(managed, wanted, held)))
+
+
+def _moves(managed: list[str], wanted: Mapping[str, str], held: Mapping[str, str]) -> Iterator[Change]:
     for login in managed:
         want, have = wanted.get(login), held.get(login)
         if want == have:
             continue
         action: Action = "create" if have is None else "delete" if want is None else "update"
-        changes.append(
-            Change(
-                action,
-                "hierarchy",
-                login,
-                (FieldChange("manager", have, want),),
-                payload={"manager": want},
-                before={"manager": have},
-                facts={"above": _chain(want, wanted)},
-            )
+        yield Change(
+            action,
+            HIERARCHY.name,
+            login,
+            (FieldChange("manager", have, want),),
+            payload={"manager": want},
+            before={"manager": have},
+            facts={"above": _chain(want, wanted)},
         )
-    return changes
 
 
 def _chain(manager: str | None, managers: Mapping[str, str]) -> list[str]:
@@ -298,46 +340,42 @@ def _chain(manager: str | None, managers: Mapping[str, str]) -> list[str]:
     return chain
 
 
-def _code_key(provider: str, code: str) -> str:
-    return f"{provider}/{code}"
+def _extranet_codes(desired: Organisation, seen: Organisation, ctx: _Context) -> Compared:
+    codes = EXTRANET_CODE.members(desired)
+    if codes is None:
+        return Compared([])
+    # the status is O2S's verdict on the request: read, never compared nor written
+    wanted = {EXTRANET_CODE.key_of(c.provider, c.code): c.model_copy(update={"status": None}) for c in codes}
+    held = {EXTRANET_CODE.key_of(c.provider, c.code): c for c in EXTRANET_CODE.members(seen) or []}
+    return _collection(EXTRANET_CODE, wanted, held, ctx)
 
 
-def _extranet_codes(desired: Organisation, seen: Organisation, ctx: _Context, unmanaged: Unmanaged) -> list[Change]:
-    if desired.aggregation is None or desired.aggregation.extranet_codes is None:
-        return []
-    wanted = {_code_key(c.provider, c.code): c for c in desired.aggregation.extranet_codes}
-    held_list = seen.aggregation.extranet_codes if seen.aggregation else None
-    held = {_code_key(c.provider, c.code): c for c in held_list or []}
-    changes = []
-    for key, code in wanted.items():
-        # the status is O2S's verdict on the request: read, never compared nor written
-        want, have = managed_pair(code.model_copy(update={"status": None}), held.get(key))
-        found = _change("extranet_code", key, want, have, ctx)
-        if found:
-            changes.append(found)
-    return changes + _removed("extranet_code", "extranet_codes", wanted, held, ctx, unmanaged)
+def _custodian_contacts(desired: Organisation, seen: Organisation, ctx: _Context) -> Compared:
+    # never pruned (the register gives it no prune switch): what the file omits stays as customised
+    return _collection(
+        CUSTODIAN_CONTACT, CUSTODIAN_CONTACT.members(desired), CUSTODIAN_CONTACT.members(seen) or {}, ctx
+    )
 
 
-def _custodian_contacts(desired: Organisation, seen: Organisation, ctx: _Context) -> list[Change]:
-    if desired.aggregation is None or desired.aggregation.custodian_contacts is None:
-        return []
-    held = (seen.aggregation.custodian_contacts if seen.aggregation else None) or {}
-    changes = []
-    for name, contact in desired.aggregation.custodian_contacts.items():
-        want, have = managed_pair(contact, held.get(name))
-        found = _change("custodian_contact", name, want, have, ctx)
-        if found:
-            changes.append(found)
-    return changes
-
-
-def _services(desired: Organisation, seen: Organisation, ctx: _Context) -> list[Change]:
+def _services(desired: Organisation, seen: Organisation, ctx: _Context) -> Compared:
     """One change per Services section (alerts, editions, email_server...)."""
     if desired.services is None:
-        return []
+        return Compared([])
     changes = []
     for section in type(desired.services).model_fields:
         wanted = getattr(desired.services, section)
         held = getattr(seen.services, section) if seen.services is not None else None
-        changes += _singleton("service", section, wanted, held, ctx, wrap=True)
-    return changes
+        changes += _singleton(SERVICE, section, wanted, held, ctx, wrap=True)
+    return Compared(changes)
+
+
+COMPARATORS: Mapping[str, Comparator] = {
+    ESTABLISHMENT.name: _establishment,
+    STRUCTURE.name: _structures,
+    PROFILE.name: _profiles,
+    USER.name: _users,
+    HIERARCHY.name: _hierarchy,
+    EXTRANET_CODE.name: _extranet_codes,
+    CUSTODIAN_CONTACT.name: _custodian_contacts,
+    SERVICE.name: _services,
+}

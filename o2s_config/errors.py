@@ -6,8 +6,10 @@
     |   +-- TargetUnreachableError connection refused, timed out, bad target string
     |   +-- AuthenticationError    no or bad credentials, token refused
     |   +-- ApiError               the tenant answered with a Problem JSON (status, title, detail)
-    |       +-- ConflictError      409: the resource exists / the change conflicts
-    |       +-- PreconditionFailedError  412: the resource changed since it was read
+    |   |   +-- ConflictError      409: the resource exists / the change conflicts
+    |   |   +-- PreconditionFailedError  412: the resource changed since it was read
+    |   +-- MalformedAnswerError   the tenant answered, but not in the shape its API publishes
+    |   +-- SandboxDatabaseError   a sandbox database this version cannot use (an older schema)
     +-- UnsafePlanError            a safety check refused the plan (threshold, lockout)
     +-- StalePlanError             a saved plan no longer matches the tenant
     +-- ApplyError                 apply stopped on a failure (carries what was done / not done)
@@ -65,6 +67,19 @@ class ConflictError(ApiError):
 
 class PreconditionFailedError(ApiError):
     """412: the resource changed since it was read (ETag mismatch)."""
+
+
+class MalformedAnswerError(TargetError):
+    """The tenant's answer is not in the published shape: ``endpoint`` and ``field`` say where."""
+
+    def __init__(self, endpoint: str, field: str, problem: str) -> None:
+        self.endpoint = endpoint
+        self.field = field
+        super().__init__(f"the tenant's answer to {endpoint} is malformed: {field}: {problem}")
+
+
+class SandboxDatabaseError(TargetError):
+    """A sandbox database file this version of o2s-config cannot use."""
 
 
 class UnsafePlanError(O2SConfigError):

@@ -16,8 +16,8 @@ from ruamel.yaml import YAML
 from o2s_config.canonical import plain
 from o2s_config.catalog import Catalog, RightsMap
 from o2s_config.model import ADMIN_PROFILE, Organisation
-from o2s_config.model.hierarchy import manager_map
-from o2s_config.model.services import password_variable
+from o2s_config.model.hierarchy import manager_map, tree_of
+from o2s_config.model.services import MAIL_SERVERS, password_variable
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/organisation.schema.json"
 
@@ -40,15 +40,9 @@ def rights_spec(rights: RightsMap, catalog: Catalog) -> dict[str, Any]:
 
 
 def tree(managers: Mapping[str, str]) -> dict[str, Any]:
-    """The hierarchy as O2S shows it, from login -> manager; children sorted by login."""
-    below: dict[str, list[str]] = {}
-    for login, manager in managers.items():
-        below.setdefault(manager, []).append(login)
-
-    def children(manager: str) -> list[Any]:
-        return [{login: children(login)} if login in below else login for login in sorted(below.get(manager, []))]
-
-    return {root: children(root) for root in sorted(m for m in below if m not in managers)}
+    """The hierarchy as O2S shows it, from login -> manager; roots and advisors sorted by login."""
+    found = tree_of(dict(sorted(managers.items())))
+    return {root: found[root] for root in sorted(found)}
 
 
 def organisation_document(current: Organisation, catalog: Catalog) -> dict[str, Any]:
@@ -94,8 +88,7 @@ def _services(current: Organisation) -> dict[str, Any]:
 
 def _password_references(holder: dict[str, Any], login: str | None = None) -> None:
     """Stored mail passwords (write-only in the tenant) written as ``${env:...}`` references to set."""
-    servers: tuple[Literal["smtp", "imap"], ...] = ("smtp", "imap")
-    for name in servers:
+    for name in MAIL_SERVERS:
         server = (holder.get("email_server") or {}).get(name)
         if isinstance(server, dict) and "password" in server:
             server["password"] = "${env:" + password_variable(name, login) + "}"

@@ -7,7 +7,6 @@ else at the value.
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from typing import Any
@@ -16,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.positioned import Loc, PosDict, PosList, locate
+from o2s_config.suggest import closest, did_you_mean
 
 DocPath = tuple[str | int, ...]
 
@@ -90,9 +90,9 @@ def _message(error: Any, path: DocPath, model: type[BaseModel]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         key = str(path[-1]) if path else "?"
-        hint = difflib.get_close_matches(key, allowed_keys(model, path[:-1]), n=1, cutoff=0.6)
+        hint = closest(key, allowed_keys(model, path[:-1]))
         where = f" in {dotted(path[:-1])}" if len(path) > 1 else ""
-        return f"unknown key '{key}'{where}" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+        return f"unknown key '{key}'{where}" + did_you_mean(hint)
     if kind == "missing":
         where = f" in {dotted(path[:-1])}" if len(path) > 1 else ""
         return f"missing required key '{path[-1] if path else '?'}'{where}"

@@ -1,28 +1,25 @@
 """Ordering: an explicit dependency graph over the changes and a stable topological sort.
 
 Each rule below says, for one reason the tenant would refuse a change, which change must
-come first. The sort is Kahn's algorithm taking, among the ready changes, the one listed
-first in the natural order (creates and updates parent-first, then deletes child-first), so
-the same diff always gives the same plan. A cycle is reported with the changes that form it.
+come first. The sort is the one scheduler (``schedule.py``) taking, among the ready changes,
+the one listed first in the natural order (creates and updates parent-first, then deletes
+child-first), so the same diff always gives the same plan. A cycle is reported with the
+changes that form it.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
-from o2s_config.changes import RESOURCES, Change
-from o2s_config.errors import O2SConfigError
+from o2s_config.catalog import ADMIN_RIGHT
+from o2s_config.changes import Change
+from o2s_config.kinds import KINDS
+from o2s_config.schedule import OrderingCycleError, walk
+
+__all__ = ["RULES", "OrderingCycleError", "dependencies", "natural_rank", "order"]
 
 Edge = tuple[str, str]  # (change id, id of the change it must follow)
-
-
-class OrderingCycleError(O2SConfigError):
-    """The changes depend on each other in a loop; ``cycle`` lists their ids in order."""
-
-    def __init__(self, cycle: list[str]) -> None:
-        self.cycle = cycle
-        super().__init__("these changes depend on each other in a loop: " + " -> ".join(cycle))
 
 
 class _Index:
@@ -79,7 +76,7 @@ def _users_leave_before_admin_loss(ix: _Index) -> Iterator[Edge]:
 
 
 def _removes_admin(profile: Change) -> bool:
-    return any(f.path == "rights.administration.module_access" and f.after is False for f in profile.fields)
+    return any(f.path == f"rights.{ADMIN_RIGHT}" and f.after is False for f in profile.fields)
 
 
 def _attach_to_existing_people(ix: _Index) -> Iterator[Edge]:
@@ -175,43 +172,19 @@ def dependencies(changes: Sequence[Change]) -> dict[str, list[str]]:
 
 def natural_rank(change: Change) -> tuple[int, int]:
     """Creates and updates parent-first, then deletes child-first."""
-    rank = RESOURCES.index(change.resource) if change.resource in RESOURCES else len(RESOURCES)
+    kind = KINDS.get(change.resource)
+    rank = kind.rank if kind is not None else len(KINDS)
     return (1, -rank) if change.action == "delete" else (0, rank)
 
 
 def order(changes: Sequence[Change]) -> list[Change]:
-    """The changes in an order the tenant accepts, each carrying its ``depends_on``."""
+    """The changes in an order the tenant accepts, each a new change carrying its ``depends_on``."""
     ranked = sorted(enumerate(changes), key=lambda pair: (natural_rank(pair[1]), pair[0]))
     listed = [c for _, c in ranked]
     deps = dependencies(listed)
     position = {c.id: i for i, c in enumerate(listed)}
-    waiting = {c.id: len(deps[c.id]) for c in listed}
-    followers: dict[str, list[str]] = {c.id: [] for c in listed}
-    for after, befores in deps.items():
-        for before in befores:
-            followers[before].append(after)
-    ready = [position[i] for i, n in waiting.items() if n == 0]
-    heapq.heapify(ready)
-    result: list[Change] = []
-    while ready:
-        change = listed[heapq.heappop(ready)]
-        change.depends_on = tuple(sorted(deps[change.id], key=position.__getitem__))
-        result.append(change)
-        for after in followers[change.id]:
-            waiting[after] -= 1
-            if waiting[after] == 0:
-                heapq.heappush(ready, position[after])
-    if len(result) < len(listed):
-        raise OrderingCycleError(_a_cycle({i for i, n in waiting.items() if n > 0}, deps))
-    return result
-
-
-def _a_cycle(stuck: set[str], deps: dict[str, list[str]]) -> list[str]:
-    """One loop among the changes the sort could not place, first change repeated at the end."""
-    start = min(stuck)
-    path: list[str] = []
-    node = start
-    while node not in path:
-        path.append(node)
-        node = next(d for d in sorted(deps[node]) if d in stuck)
-    return [*path[path.index(node) :], node]
+    by_id = {c.id: c for c in listed}
+    return [
+        replace(by_id[i], depends_on=tuple(sorted(deps[i], key=position.__getitem__)))
+        for i in walk([c.id for c in listed], deps)
+    ]

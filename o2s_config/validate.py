@@ -21,6 +21,7 @@ from o2s_config.diagnostics import Diagnostic, Severity, sort_diagnostics
 from o2s_config.errors import InvalidFileError
 from o2s_config.loader import LoadedFile, load_collecting
 from o2s_config.locations import diagnostics_from_validation
+from o2s_config.masking import mask
 from o2s_config.model import Organisation
 from o2s_config.positioned import PosDict
 
@@ -81,10 +82,7 @@ def validate_loaded(
 
 def _masked(diagnostic: Diagnostic, secrets: set[str]) -> Diagnostic:
     """The diagnostic without any value that came from ${env:VAR} (a message may quote a bad value)."""
-    message = diagnostic.message
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
-            message = message.replace(secret, "***")
+    message = mask(diagnostic.message, secrets)
     return diagnostic if message == diagnostic.message else replace(diagnostic, message=message)
 
 

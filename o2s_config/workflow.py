@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,25 +18,10 @@ from o2s_config.backends.writes import execute
 from o2s_config.catalog import Catalog
 from o2s_config.errors import StalePlanError
 from o2s_config.export import export_text
+from o2s_config.kinds import REGISTER
 from o2s_config.model import Organisation
-from o2s_config.plan import MANUAL_PATHS, Plan, build_plan
+from o2s_config.plan import FORMAT_VERSION, Plan, build_plan
 from o2s_config.validate import ValidatedOrganisation
-
-# resource type -> how to stop managing it in the desired state, when the target cannot read it
-_UNMANAGE: dict[str, Any] = {
-    "profile": lambda o: o.model_copy(update={"profiles": None}),
-    "hierarchy": lambda o: o.model_copy(update={"hierarchy": None}),
-    "establishment": lambda o: o.model_copy(update={"establishment": None}),
-    "service": lambda o: o.model_copy(update={"services": None}),
-    "extranet_code": lambda o: _aggregation(o, "extranet_codes"),
-    "custodian_contact": lambda o: _aggregation(o, "custodian_contacts"),
-}
-
-
-def _aggregation(org: Organisation, part: str) -> Organisation:
-    if org.aggregation is None:
-        return org
-    return org.model_copy(update={"aggregation": org.aggregation.model_copy(update={part: None})})
 
 
 @dataclass
@@ -50,16 +35,14 @@ class Planned:
 def readable_part(desired: Organisation, state: TenantState) -> tuple[Organisation, list[str]]:
     """What of ``desired`` the target lets us compare; notes name what is left to do by hand."""
     notes = []
-    for resource, unmanage in _UNMANAGE.items():
-        if resource in state.readable:
+    for kind in REGISTER:
+        if kind.name in state.readable or kind.members(desired) is None:
             continue
-        trimmed = unmanage(desired)
-        if trimmed != desired:
-            notes.append(
-                f"this target cannot read {resource.replace('_', ' ')}s: they are not compared; "
-                f"check them by hand in {MANUAL_PATHS[resource]}"
-            )
-            desired = trimmed
+        notes.append(
+            f"this target cannot read {kind.name.replace('_', ' ')}s: they are not compared; "
+            f"check them by hand in {kind.manual_path}"
+        )
+        desired = kind.without(desired)
     return desired, notes
 
 
@@ -73,17 +56,15 @@ async def plan_organisation(
     plan = build_plan(
         desired, current, catalog, target, identity=state.identity, secrets=secrets, writable=state.writable
     )
-    plan.warnings += notes
-    return Planned(plan, state)
+    return Planned(replace(plan, warnings=[*plan.warnings, *notes]), state)
 
 
 async def plan_file(client: O2SClient, validated: ValidatedOrganisation, catalog: Catalog, target: str) -> Planned:
     """Read the tenant and plan the validated file against it (the plan records which file)."""
     planned = await plan_organisation(client, validated.organisation, catalog, target, validated.loaded.secrets)
     # an absolute path: a saved plan may be applied from another folder (a CI job's later step)
-    source = str(validated.loaded.path.resolve())
-    planned.plan.source = {"file": source, "sha256": file_digest(validated.loaded.files)}
-    return planned
+    source = {"file": str(validated.loaded.path.resolve()), "sha256": file_digest(validated.loaded.files)}
+    return Planned(replace(planned.plan, source=source), planned.state)
 
 
 async def export_tenant(client: O2SClient, catalog: Catalog) -> str:
@@ -102,6 +83,11 @@ def file_digest(files: list[Path]) -> str:
 
 def check_saved(saved: dict[str, Any], planned: Planned) -> None:
     """Refuse a saved plan when the tenant or the file changed since it was computed."""
+    if saved.get("format_version") != FORMAT_VERSION:
+        raise StalePlanError(
+            f"this plan was saved in format {saved.get('format_version')!r}, this o2s-config reads "
+            f"{FORMAT_VERSION!r}: run plan again and review it"
+        )
     if saved.get("fingerprint") != planned.plan.fingerprint:
         raise StalePlanError(
             "the tenant changed since this plan was saved (fingerprint differs): run plan again and review it"

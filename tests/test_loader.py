@@ -116,7 +116,7 @@ def test_a_secret_is_never_printed_even_when_the_value_is_wrong(monkeypatch: pyt
     assert "s3cret" not in out + err
     assert (
         "org.yaml:5:32: right 'agenda.view_calendars' (Voir les agendas…): expected one of own, attached, group, "
-        "got '***'" in err.splitlines()
+        "got '(sensitive)'" in err.splitlines()
     )
 
 

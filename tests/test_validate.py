@@ -309,7 +309,7 @@ def test_secret_values_are_masked_in_every_diagnostic() -> None:
     with pytest.raises(InvalidFileError) as caught:
         validate_file(write(text), env={"MAIL": "not-a-mail"})
     assert [d.format() for d in caught.value.diagnostics] == [
-        "org.yaml:5:12: users.a.email: '***' is not a valid e-mail address"
+        "org.yaml:5:12: users.a.email: '(sensitive)' is not a valid e-mail address"
     ]
 
 

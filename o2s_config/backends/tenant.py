@@ -11,31 +11,32 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
+from o2s_config.backends.answers import answer, document, objects, optional, required, unfit
 from o2s_config.backends.http import O2SClient
 from o2s_config.errors import TargetError
+from o2s_config.kinds import (
+    BY_CAPABILITY,
+    ESTABLISHMENT,
+    EXTRANET_CODE,
+    HIERARCHY,
+    KINDS,
+    PROFILE,
+    SERVICE,
+    STRUCTURE,
+    USER,
+)
 from o2s_config.model import Organisation
-from o2s_config.model.services import EmailServer
+from o2s_config.model.services import MAIL_SERVERS, EmailServer
 
 EXT = "/ext/v1"
-# capability name in the tenant -> resource type in plans
-CAPABILITY_RESOURCES = {
-    "establishment": "establishment",
-    "structure": "structure",
-    "profile": "profile",
-    "user": "user",
-    "hierarchy": "hierarchy",
-    "services": "service",
-    "extranet_code": "extranet_code",
-    "custodian_contact": "custodian_contact",
-}
-PUBLISHED_ONLY = {"structure", "user"}
 USER_EXTRA = ("login", "manager", "manager_id", "etag")
-MAIL_SERVERS = ("smtp", "imap")
+Sections = dict[str, Any]  # the organisation file's sections as read, before the model sees them
 
 
 @dataclass
@@ -61,76 +62,95 @@ class TenantState:
             self.etags.setdefault(resource, {})[key] = etag
 
 
+@dataclass(frozen=True)
+class Reader:
+    """How one kind is read: its endpoint, whether it is paged, whether a published API serves it."""
+
+    path: str
+    paged: bool
+    published: bool  # served without the extension endpoints (what Harvest publishes)
+    parse: Callable[[Any, TenantState, str], Any]  # (answer, state, endpoint) -> the kind's section
+
+
 async def read_tenant(client: O2SClient) -> TenantState:
     """Everything the target lets us read, in a few concurrent requests."""
-    capabilities = await client.get(f"{EXT}/capabilities", missing_ok=True)
-    readable, writable = _capabilities(capabilities)
+    capabilities_path = f"{EXT}/capabilities"
+    capabilities = await answer(capabilities_path, client.get(capabilities_path, missing_ok=True))
+    readable, writable = _capabilities(capabilities, capabilities_path)
     state = TenantState(organisation=Organisation(version=1), readable=readable, writable=writable)
-    reads = {
-        "identity": client.get("/utilisateurs/myself", missing_ok=True),
-        "structures": client.get_all("/agences"),
-        "users": client.get_all("/utilisateurs"),
-    }
-    optional = {
-        "profiles": ("profile", f"{EXT}/profiles"),
-        "hierarchy": ("hierarchy", f"{EXT}/hierarchy"),
-        "establishment": ("establishment", f"{EXT}/establishment"),
-        "services": ("service", f"{EXT}/services"),
-        "extranet_codes": ("extranet_code", f"{EXT}/extranet-codes"),
-    }
-    for name, (resource, path) in optional.items():
-        if resource in readable:
-            reads[name] = client.get(path, missing_ok=True)
+    identity = "/utilisateurs/myself"
+    reads: dict[str, Awaitable[Any]] = {"identity": answer(identity, client.get(identity, missing_ok=True))}
+    for name, reader in READERS.items():
+        if reader.published or name in readable:
+            fetch = client.get_all(reader.path) if reader.paged else client.get(reader.path, missing_ok=True)
+            reads[name] = answer(reader.path, fetch)
     answers = dict(zip(reads, await asyncio.gather(*reads.values()), strict=True))
-    _fill(state, answers)
+    state.identity = _identity(answers.pop("identity"), identity)
+    sections: Sections = {"version": 1}
+    for name, body in answers.items():
+        found = READERS[name].parse(body, state, READERS[name].path)
+        if found is not None:
+            _place(sections, KINDS[name].section, found)
+    try:
+        state.organisation = Organisation.model_validate(sections)
+    except ValidationError as error:
+        raise unfit(error, {KINDS[name].section.split(".")[0]: r.path for name, r in READERS.items()}) from None
     return state
 
 
-def _capabilities(document: Any) -> tuple[set[str], set[str]]:
-    if not isinstance(document, dict):
-        return set(PUBLISHED_ONLY), set(PUBLISHED_ONLY)
-    resources = document.get("resources", {})
-    readable = {CAPABILITY_RESOURCES[n] for n, c in resources.items() if n in CAPABILITY_RESOURCES and c.get("read")}
-    writable = {CAPABILITY_RESOURCES[n] for n, c in resources.items() if n in CAPABILITY_RESOURCES and c.get("write")}
+def _place(sections: Sections, section: str, value: Any) -> None:
+    head, _, rest = section.partition(".")
+    if rest:
+        sections.setdefault(head, {})[rest] = value
+    else:
+        sections[head] = value
+
+
+def _capabilities(body: Any, endpoint: str) -> tuple[set[str], set[str]]:
+    """What the target reads and writes; a target without the document serves the published kinds only."""
+    published = {name for name, reader in READERS.items() if reader.published}
+    if body is None:
+        return set(published), set(published)
+    resources = optional(document(body, endpoint), "resources", dict, endpoint, "") or {}
+    readable: set[str] = set()
+    writable: set[str] = set()
+    for capability, allowed in resources.items():
+        kind = BY_CAPABILITY.get(capability)
+        if kind is None:
+            continue
+        allowed = document(allowed, endpoint)
+        if optional(allowed, "read", bool, endpoint, f"resources.{capability}"):
+            readable.add(kind.name)
+        if optional(allowed, "write", bool, endpoint, f"resources.{capability}"):
+            writable.add(kind.name)
     return readable, writable
 
 
-def _fill(state: TenantState, answers: dict[str, Any]) -> None:
-    identity = answers.get("identity")
-    if isinstance(identity, dict):
-        state.identity = (identity.get("ext") or {}).get("login")
-    sections: dict[str, Any] = {"version": 1}
-    sections["structures"] = _structures(answers["structures"], state)
-    sections["users"] = _users(answers["users"], state)
-    if "profiles" in answers:
-        sections["profiles"] = _profiles(answers["profiles"] or [], state)
-    if "hierarchy" in answers:
-        sections["hierarchy"] = (answers["hierarchy"] or {}).get("tree") or {}
-    if "establishment" in answers and answers["establishment"] is not None:
-        state.documents["establishment"] = answers["establishment"]
-        sections["establishment"] = answers["establishment"]
-    if "services" in answers:
-        services = _strip_fingerprints(answers["services"] or {}, state)
-        state.documents["services"] = services
-        sections["services"] = services
-    if "extranet_codes" in answers:
-        sections["aggregation"] = {"extranet_codes": _codes(answers["extranet_codes"] or [], state)}
-    state.organisation = Organisation.model_validate(sections)
+def _identity(body: Any, endpoint: str) -> str | None:
+    if body is None:
+        return None
+    ext = optional(document(body, endpoint), "ext", dict, endpoint, "") or {}
+    return optional(ext, "login", str, endpoint, "ext")
 
 
-def _structures(items: list[dict[str, Any]], state: TenantState) -> dict[str, Any]:
-    found = {}
-    for item in items:
-        state.remember("structure", item["code"], item["id"], (item.get("ext") or {}).get("etag"))
-        found[item["code"]] = {"name": item["nom"], **({"address": item["adresse"]} if item.get("adresse") else {})}
+def _structures(body: Any, state: TenantState, endpoint: str) -> Sections:
+    found: Sections = {}
+    for index, item in enumerate(objects(body, endpoint)):
+        where = f"[{index}]"
+        code = required(item, "code", str, endpoint, where)
+        etag = optional(optional(item, "ext", dict, endpoint, where) or {}, "etag", str, endpoint, f"{where}.ext")
+        state.remember(STRUCTURE.name, code, required(item, "id", int, endpoint, where), etag)
+        address = optional(item, "adresse", dict, endpoint, where)
+        found[code] = {"name": required(item, "nom", str, endpoint, where), **({"address": address} if address else {})}
     return found
 
 
-def _users(items: list[dict[str, Any]], state: TenantState) -> dict[str, Any]:
-    found = {}
-    for item in items:
-        ext = item.get("ext") or {}
-        login = ext.get("login")
+def _users(body: Any, state: TenantState, endpoint: str) -> Sections:
+    found: Sections = {}
+    for index, item in enumerate(objects(body, endpoint)):
+        where = f"[{index}]"
+        ext = optional(item, "ext", dict, endpoint, where) or {}
+        login = optional(ext, "login", str, endpoint, f"{where}.ext")
         if not login:
             # skipping him would make him look missing: the plan would create him again
             raise TargetError(
@@ -138,45 +158,81 @@ def _users(items: list[dict[str, Any]], state: TenantState) -> dict[str, Any]:
                 "o2s-config cannot match them to a file's users yet, so it stops here rather than "
                 "take every user for a new one"
             )
-        state.remember("user", login, item["id"], ext.get("etag"))
+        etag = optional(ext, "etag", str, endpoint, f"{where}.ext")
+        state.remember(USER.name, login, required(item, "id", int, endpoint, where), etag)
         found[login] = {k: v for k, v in ext.items() if k not in USER_EXTRA and v is not None}
-        if isinstance(found[login].get("email_server"), dict):
-            found[login]["email_server"] = _strip_servers(found[login]["email_server"], f"users.{login}", state)
+        servers = optional(ext, "email_server", dict, endpoint, f"{where}.ext")
+        if servers is not None:
+            found[login]["email_server"] = _strip_servers(servers, f"users.{login}", state, endpoint)
     return found
 
 
-def _profiles(items: list[dict[str, Any]], state: TenantState) -> dict[str, Any]:
-    found = {}
-    for item in items:
-        state.remember("profile", item["label"], item["id"], item.get("etag"))
-        found[item["label"]] = {"from": "none", "valid": item.get("valid"), "rights": item.get("rights") or {}}
+def _profiles(body: Any, state: TenantState, endpoint: str) -> Sections:
+    found: Sections = {}
+    for index, item in enumerate(objects(body or [], endpoint)):
+        where = f"[{index}]"
+        label = required(item, "label", str, endpoint, where)
+        etag = optional(item, "etag", str, endpoint, where)
+        state.remember(PROFILE.name, label, required(item, "id", int, endpoint, where), etag)
+        rights = optional(item, "rights", dict, endpoint, where) or {}
+        found[label] = {"from": "none", "valid": item.get("valid"), "rights": rights}
     return found
 
 
-def _codes(items: list[dict[str, Any]], state: TenantState) -> list[dict[str, Any]]:
-    codes = []
-    for item in items:
-        state.remember("extranet_code", f"{item['provider']}/{item['code']}", item["id"], item.get("etag"))
-        fields = ("provider", "code", "advisor", "authorisation_letter", "status")
-        codes.append({k: item[k] for k in fields if item.get(k)})
-    return codes
+def _hierarchy(body: Any, state: TenantState, endpoint: str) -> Any:
+    return document(body, endpoint).get("tree") or {}
 
 
-def _strip_fingerprints(services: dict[str, Any], state: TenantState) -> dict[str, Any]:
+def _establishment(body: Any, state: TenantState, endpoint: str) -> Any:
+    if body is None:
+        return None  # never set yet
+    state.documents[ESTABLISHMENT.name] = document(body, endpoint)
+    return body
+
+
+def _services(body: Any, state: TenantState, endpoint: str) -> Sections:
     """Services without the stored password fingerprints (kept aside: the model has no room for them)."""
-    if isinstance(services.get("email_server"), dict):
-        _strip_servers(services["email_server"], "", state)
+    services = document(body, endpoint)
+    _strip_servers(optional(services, "email_server", dict, endpoint, "") or {}, "", state, endpoint)
+    state.documents[SERVICE.name] = services
     return services
 
 
-def _strip_servers(servers: dict[str, Any], owner: str, state: TenantState) -> dict[str, Any]:
+def _strip_servers(servers: dict[str, Any], owner: str, state: TenantState, endpoint: str) -> dict[str, Any]:
     """A mail server pair without its fingerprints, kept aside as ``[owner.]email_server.smtp``."""
     for name in MAIL_SERVERS:
         server = servers.get(name)
         if isinstance(server, dict) and "password_fingerprint" in server:
             where = f"{owner}.email_server.{name}" if owner else f"email_server.{name}"
-            state.secret_fingerprints[where] = server.pop("password_fingerprint")
+            state.secret_fingerprints[where] = required(server, "password_fingerprint", str, endpoint, where)
+            del server["password_fingerprint"]
     return servers
+
+
+def _codes(body: Any, state: TenantState, endpoint: str) -> list[dict[str, Any]]:
+    codes = []
+    for index, item in enumerate(objects(body or [], endpoint)):
+        where = f"[{index}]"
+        provider = required(item, "provider", str, endpoint, where)
+        code = required(item, "code", str, endpoint, where)
+        key = EXTRANET_CODE.key_of(provider, code)
+        etag = optional(item, "etag", str, endpoint, where)
+        state.remember(EXTRANET_CODE.name, key, required(item, "id", int, endpoint, where), etag)
+        fields = ("provider", "code", "advisor", "authorisation_letter", "status")
+        codes.append({k: item[k] for k in fields if item.get(k)})
+    return codes
+
+
+# One reader per kind the tool can read; custodian contacts are manual (no target serves them).
+READERS: Mapping[str, Reader] = {
+    ESTABLISHMENT.name: Reader(f"{EXT}/establishment", paged=False, published=False, parse=_establishment),
+    STRUCTURE.name: Reader("/agences", paged=True, published=True, parse=_structures),
+    PROFILE.name: Reader(f"{EXT}/profiles", paged=False, published=False, parse=_profiles),
+    USER.name: Reader("/utilisateurs", paged=True, published=True, parse=_users),
+    HIERARCHY.name: Reader(f"{EXT}/hierarchy", paged=False, published=False, parse=_hierarchy),
+    EXTRANET_CODE.name: Reader(f"{EXT}/extranet-codes", paged=False, published=False, parse=_codes),
+    SERVICE.name: Reader(f"{EXT}/services", paged=False, published=False, parse=_services),
+}
 
 
 def password_matches(fingerprint: str, password: str) -> bool:

@@ -1,15 +1,17 @@
-"""Making one change on a tenant: a dispatch table from (resource, action) to API calls."""
+"""Making one change on a tenant: a dispatch table from kind and action to API calls."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from o2s_config.backends.answers import answer, document, objects, required
 from o2s_config.backends.http import O2SClient
 from o2s_config.backends.tenant import EXT, TenantState
 from o2s_config.canonical import overlay
-from o2s_config.changes import Change
+from o2s_config.changes import Action, Change
 from o2s_config.errors import ApiError, PreconditionFailedError
+from o2s_config.kinds import ESTABLISHMENT, EXTRANET_CODE, HIERARCHY, PROFILE, SERVICE, STRUCTURE, USER
 
 Writer = Callable[[O2SClient, TenantState, Change], Awaitable[None]]
 
@@ -57,18 +59,24 @@ def _remember(state: TenantState, change: Change, tenant_id: int) -> None:
     ids[change.key] = tenant_id
 
 
+async def _created(client: O2SClient, path: str, body: dict[str, Any], lookup: Callable[[], Awaitable[Any]]) -> int:
+    """POST a new resource; the tenant id its answer gives (a malformed answer is a typed error)."""
+    created = await answer(f"POST {path}", client.create(path, body, lookup))
+    return required(document(created, f"POST {path}"), "id", int, f"POST {path}", "")
+
+
 async def _find(client: O2SClient, path: str, match: Callable[[dict[str, Any]], bool], paged: bool) -> Any:
-    items = await client.get_all(path) if paged else await client.get(path)
-    return next((item for item in items if match(item)), None)
+    items = await answer(path, client.get_all(path) if paged else client.get(path))
+    return next((item for item in objects(items, path) if match(item)), None)
 
 
 async def _establishment(client: O2SClient, state: TenantState, change: Change) -> None:
-    document = overlay(change.desired, state.documents.get("establishment") or {})
-    await client.request("PUT", f"{EXT}/establishment", json=document)
+    body = overlay(change.desired, state.documents.get(ESTABLISHMENT.name) or {})
+    await client.request("PUT", f"{EXT}/establishment", json=body)
 
 
 async def _service(client: O2SClient, state: TenantState, change: Change) -> None:
-    held = (state.documents.get("services") or {}).get(change.key)
+    held = (state.documents.get(SERVICE.name) or {}).get(change.key)
     await client.request("PATCH", f"{EXT}/services", json={change.key: overlay(change.desired, held)})
 
 
@@ -85,8 +93,7 @@ async def _structure_create(client: O2SClient, state: TenantState, change: Chang
     async def lookup() -> Any:
         return await _find(client, "/agences", lambda s: s.get("code") == change.key, paged=True)
 
-    created = await client.create("/agences", _structure_body(change), lookup)
-    _remember(state, change, created["id"])
+    _remember(state, change, await _created(client, "/agences", _structure_body(change), lookup))
 
 
 async def _structure_update(client: O2SClient, state: TenantState, change: Change) -> None:
@@ -106,8 +113,7 @@ async def _profile_create(client: O2SClient, state: TenantState, change: Change)
     async def lookup() -> Any:
         return await _find(client, f"{EXT}/profiles", lambda p: p.get("label") == change.key, paged=False)
 
-    created = await client.create(f"{EXT}/profiles", _profile_body(change, state), lookup)
-    _remember(state, change, created["id"])
+    _remember(state, change, await _created(client, f"{EXT}/profiles", _profile_body(change, state), lookup))
 
 
 async def _profile_update(client: O2SClient, state: TenantState, change: Change) -> None:
@@ -135,8 +141,7 @@ async def _user_create(client: O2SClient, state: TenantState, change: Change) ->
     async def lookup() -> Any:
         return await _find(client, "/utilisateurs", lambda u: (u.get("ext") or {}).get("login") == change.key, True)
 
-    created = await client.create("/utilisateurs", {"ext": _user_ext(change)}, lookup)
-    _remember(state, change, created["id"])
+    _remember(state, change, await _created(client, "/utilisateurs", {"ext": _user_ext(change)}, lookup))
 
 
 async def _user_update(client: O2SClient, state: TenantState, change: Change) -> None:
@@ -152,7 +157,7 @@ async def _hierarchy(client: O2SClient, state: TenantState, change: Change) -> N
 
 
 def _code_body(change: Change) -> dict[str, Any]:
-    provider, _, code = change.key.partition("/")
+    provider, code = EXTRANET_CODE.parts_of(change.key)
     return {"authorisation_letter": None, **change.payload, "provider": provider, "code": code}
 
 
@@ -163,8 +168,7 @@ async def _code_create(client: O2SClient, state: TenantState, change: Change) ->
         match = lambda c: (c.get("provider"), c.get("code")) == (body["provider"], body["code"])  # noqa: E731
         return await _find(client, f"{EXT}/extranet-codes", match, paged=False)
 
-    created = await client.create(f"{EXT}/extranet-codes", body, lookup)
-    _remember(state, change, created["id"])
+    _remember(state, change, await _created(client, f"{EXT}/extranet-codes", body, lookup))
 
 
 async def _code_update(client: O2SClient, state: TenantState, change: Change) -> None:
@@ -186,31 +190,25 @@ def _deleter(path: str) -> Writer:
     return delete
 
 
-WRITERS: dict[tuple[str, str], Writer] = {
-    ("establishment", "update"): _establishment,
-    ("establishment", "create"): _establishment,
-    ("service", "update"): _service,
-    ("service", "create"): _service,
-    ("structure", "create"): _structure_create,
-    ("structure", "update"): _structure_update,
-    ("structure", "delete"): _deleter("/agences"),
-    ("profile", "create"): _profile_create,
-    ("profile", "update"): _profile_update,
-    ("profile", "delete"): _deleter(f"{EXT}/profiles"),
-    ("user", "create"): _user_create,
-    ("user", "update"): _user_update,
-    ("hierarchy", "create"): _hierarchy,
-    ("hierarchy", "update"): _hierarchy,
-    ("hierarchy", "delete"): _hierarchy,
-    ("extranet_code", "create"): _code_create,
-    ("extranet_code", "update"): _code_update,
-    ("extranet_code", "delete"): _deleter(f"{EXT}/extranet-codes"),
+# One writer per kind and action; custodian contacts are manual (no target serves them).
+WRITERS: Mapping[str, Mapping[Action, Writer]] = {
+    ESTABLISHMENT.name: {"create": _establishment, "update": _establishment},
+    STRUCTURE.name: {"create": _structure_create, "update": _structure_update, "delete": _deleter("/agences")},
+    PROFILE.name: {"create": _profile_create, "update": _profile_update, "delete": _deleter(f"{EXT}/profiles")},
+    USER.name: {"create": _user_create, "update": _user_update},
+    HIERARCHY.name: {"create": _hierarchy, "update": _hierarchy, "delete": _hierarchy},
+    EXTRANET_CODE.name: {
+        "create": _code_create,
+        "update": _code_update,
+        "delete": _deleter(f"{EXT}/extranet-codes"),
+    },
+    SERVICE.name: {"create": _service, "update": _service},
 }
 
 
 async def execute(client: O2SClient, state: TenantState, change: Change) -> None:
     """Make ``change`` on the tenant (raises the tenant's typed error when it refuses)."""
-    writer = WRITERS.get((change.resource, change.action))
+    writer = WRITERS.get(change.resource, {}).get(change.action)
     if writer is None:
         raise ApiError(501, "Not Implemented", f"o2s-config cannot {change.action} a {change.resource}")
     await writer(client, state, change)

@@ -6,7 +6,6 @@ is a bool and a scope's value is one of its choices.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -14,9 +13,20 @@ from typing import Literal
 
 from ruamel.yaml import YAML
 
+from o2s_config.suggest import closest
+
 RightValue = bool | str
 RightsMap = dict[str, dict[str, RightValue]]
 ASSUMED = " [assumed]"  # after a label, a choice or a rule the set-up guide does not name
+
+# « Accès au module « Administration » »: whoever holds it administers the firm (lockout rules).
+ADMIN_TAB, ADMIN_RIGHT_ID = "administration", "module_access"
+ADMIN_RIGHT = f"{ADMIN_TAB}.{ADMIN_RIGHT_ID}"
+
+
+def grants_admin(rights: RightsMap | None) -> bool:
+    """True when ``rights`` tick the Administration module."""
+    return rights is not None and rights.get(ADMIN_TAB, {}).get(ADMIN_RIGHT_ID) is True
 
 
 @dataclass(frozen=True)
@@ -144,12 +154,12 @@ class Catalog:
         return {tab.id: {r.id: r.widest for r in tab.rights.values()} for tab in self.tabs.values()}
 
     def suggest_tab(self, name: str) -> str | None:
-        return _closest(name, list(self.tabs))
+        return closest(name, list(self.tabs))
 
     def suggest_right(self, tab: str, name: str) -> str | None:
         """The closest right id in ``tab``, or in any tab as ``tab.id`` when it lives elsewhere."""
         if tab in self.tabs:
-            hit = _closest(name, list(self.tabs[tab].rights))
+            hit = closest(name, list(self.tabs[tab].rights))
             if hit:
                 return hit
         elsewhere = [r.key for r in self.all_rights() if r.id == name]
@@ -158,11 +168,6 @@ class Catalog:
     def violations(self, rights: RightsMap) -> list[Constraint]:
         """The constraints a complete rights map breaks."""
         return [c for c in self.constraints if c.violated_by(rights)]
-
-
-def _closest(name: str, candidates: list[str]) -> str | None:
-    hits = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return hits[0] if hits else None
 
 
 def _parse(raw: dict[str, object]) -> Catalog:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from o2s_config import suggest
 from o2s_config.catalog import Catalog, RightsMap
 from o2s_config.diagnostics import Diagnostic, Severity
 from o2s_config.model import Organisation
 from o2s_config.positioned import Loc, PosDict, locate
+from o2s_config.suggest import did_you_mean
 
 DocPath = tuple[str | int, ...]
 
@@ -48,8 +49,7 @@ class CheckContext:
 
 def closest(name: str, candidates: set[str]) -> str:
     """`` (did you mean 'x'?)`` for the nearest candidate, or nothing."""
-    hits = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{hits[0]}'?)" if hits else ""
+    return did_you_mean(suggest.closest(name, sorted(candidates)))
 
 
 def known_keys(data: PosDict) -> dict[str, set[str]]:

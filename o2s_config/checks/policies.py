@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from o2s_config.access import CLIENTS, AccessMap, compute_access
-from o2s_config.catalog import Catalog, RightsMap
+from o2s_config.catalog import ADMIN_RIGHT, Catalog, RightsMap
 from o2s_config.checks.context import CheckContext, DocPath, closest
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.model import ADMIN_PROFILE, Organisation, Policies
@@ -90,8 +90,8 @@ def _administrators(policies: Policies, access: AccessMap, catalog: Catalog) -> 
     if bounds is None:
         return
     admins = [a.login for a in access.administrators()]
-    right = catalog.by_key("administration.module_access")
-    label = right.marked_label if right else "administration.module_access"
+    right = catalog.by_key(ADMIN_RIGHT)
+    label = right.marked_label if right else ADMIN_RIGHT
     listed = ", ".join(admins) if admins else "nobody"
     if bounds.min is not None and len(admins) < bounds.min:
         yield Violation(

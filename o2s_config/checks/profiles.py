@@ -9,6 +9,7 @@ from o2s_config.checks.context import CheckContext, DocPath
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.model import ADMIN_PROFILE, RightsSet
 from o2s_config.resolve import apply_overrides, resolve_profiles
+from o2s_config.suggest import did_you_mean
 
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -37,14 +38,14 @@ def rights_errors(ctx: CheckContext, path: DocPath, spec: RightsSet, catalog: Ca
     for tab, values in spec.rights.items():
         if tab not in catalog.tabs:
             hint = catalog.suggest_tab(tab)
-            yield ctx.at((*path, "rights", tab), f"unknown rights tab '{tab}'" + _did_you_mean(hint), key=True)
+            yield ctx.at((*path, "rights", tab), f"unknown rights tab '{tab}'" + did_you_mean(hint), key=True)
             continue
         for right_id, value in values.items():
             here = (*path, "rights", tab, right_id)
             right = catalog.right(tab, right_id)
             if right is None:
                 hint = catalog.suggest_right(tab, right_id)
-                yield ctx.at(here, f"unknown right '{tab}.{right_id}'" + _did_you_mean(hint), key=True)
+                yield ctx.at(here, f"unknown right '{tab}.{right_id}'" + did_you_mean(hint), key=True)
             elif not right.accepts(value):
                 expected = "true or false" if right.kind == "flag" else "one of " + ", ".join(right.choices)
                 yield ctx.at(
@@ -55,10 +56,6 @@ def rights_errors(ctx: CheckContext, path: DocPath, spec: RightsSet, catalog: Ca
 def _written(value: object) -> str:
     """A value as the file writes it (``true``, not Python's ``True``)."""
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
-
-
-def _did_you_mean(hint: str | None) -> str:
-    return f" (did you mean '{hint}'?)" if hint else ""
 
 
 def constraint_errors(ctx: CheckContext, path: DocPath, spec: RightsSet, base: RightsMap) -> Iterator[Diagnostic]:

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from o2s_config import billing
-from o2s_config.catalog import RightsMap
+from o2s_config.catalog import ADMIN_RIGHT_ID, ADMIN_TAB, RightsMap, grants_admin
 from o2s_config.checks.context import CheckContext, DocPath, closest
 from o2s_config.checks.mail import mail_secret_errors
 from o2s_config.checks.profiles import constraint_errors, rights_errors, sensitive_warnings
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.model import ADMIN_PROFILE, User
 from o2s_config.resolve import UnknownBaseError, resolve_custom
-
-ADMIN_RIGHT = ("administration", "module_access")
 
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -118,12 +116,11 @@ def _lockout(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
     """At least one active user must keep the Administration module, or the firm is locked out."""
     if not users:
         return
-    tab, right_id = ADMIN_RIGHT
     for user in users.values():
         rights = effective_rights(ctx, user)
-        if user.active is not False and (rights is None or rights.get(tab, {}).get(right_id) is True):
+        if user.active is not False and (rights is None or grants_admin(rights)):
             return  # None: the file does not say, so it does not take the right away
-    label = ctx.catalog.tabs[tab].rights[right_id].marked_label
+    label = ctx.catalog.tabs[ADMIN_TAB].rights[ADMIN_RIGHT_ID].marked_label
     yield ctx.at(
         ("users",), f"no active user keeps « {label} »: the firm would be locked out of administration", key=True
     )

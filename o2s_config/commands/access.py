@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from o2s_config.backends.http import O2SClient
 from o2s_config.backends.tenant import read_tenant
 from o2s_config.catalog import Catalog, load_catalog
 from o2s_config.checks.policies import violations
+from o2s_config.commands import DEFAULT_FILE
 from o2s_config.commands.engine import FILE, _run
 from o2s_config.errors import O2SConfigError
 from o2s_config.loader import display_name
@@ -28,9 +28,8 @@ from o2s_config.render.access import (
     who_can_see_text,
 )
 from o2s_config.resolve import resolve_profiles
+from o2s_config.suggest import closest, did_you_mean
 from o2s_config.validate import validate_file
-
-DEFAULT_FILE = Path("organisation.yaml")
 
 
 @dataclass
@@ -72,8 +71,7 @@ async def review_target(client: O2SClient, catalog: Catalog, policies_from: Orga
 def _known(reviewed: Reviewed, login: str) -> None:
     """Refuse a login that is not there, with the closest one."""
     if login not in reviewed.access.everyone:
-        hits = difflib.get_close_matches(login, list(reviewed.access.everyone), n=1, cutoff=0.6)
-        hint = f" (did you mean '{hits[0]}'?)" if hits else ""
+        hint = did_you_mean(closest(login, reviewed.access.everyone))
         raise O2SConfigError(f"no user '{login}' in {reviewed.source['name']}{hint}")
 
 
@@ -98,7 +96,7 @@ def access(
         raise O2SConfigError("--format xlsx writes the whole review to a file: give -o FILE, without --user")
     catalog = load_catalog()
     if target is None:
-        reviewed = review_file(file or DEFAULT_FILE, catalog)
+        reviewed = review_file(file or Path(DEFAULT_FILE), catalog)
     else:
         policies_from = validate_file(file, policies=False).organisation if file is not None else None
         reviewed = _run(target, 8, lambda client: review_target(client, catalog, policies_from))

@@ -17,8 +17,10 @@ from o2s_config.backends.auth import credentials_from_env
 from o2s_config.backends.http import O2SClient
 from o2s_config.backends.target import resolve_target
 from o2s_config.catalog import load_catalog
+from o2s_config.commands import DEFAULT_FILE
 from o2s_config.commands.progress import progress_listener
 from o2s_config.errors import ApplyError, O2SConfigError, UnsafePlanError
+from o2s_config.masking import mask
 from o2s_config.plan import Plan
 from o2s_config.render.json import render_json
 from o2s_config.render.markdown import render_markdown
@@ -27,7 +29,6 @@ from o2s_config.validate import validate_file
 from o2s_config.workflow import apply_planned, check_saved, export_tenant, plan_file
 
 T = TypeVar("T")
-DEFAULT_FILE = "organisation.yaml"
 FILE = click.Path(path_type=Path, dir_okay=False)
 TARGET = click.option(
     "--target",
@@ -141,12 +142,6 @@ def _confirm(auto_approve: bool) -> None:
         raise UnsafePlanError("apply cancelled")
 
 
-def _mask(text: str, secrets: set[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "(sensitive)") if secret else text
-    return text
-
-
 def _report(report: ApplyReport | None, secrets: set[str]) -> None:
     if report is None:
         click.echo("Nothing to apply.")
@@ -156,7 +151,7 @@ def _report(report: ApplyReport | None, secrets: set[str]) -> None:
     if report.ok:
         click.echo(f"Apply complete: {len(report.done)} change(s) made.")
         return
-    failures = [f"{c.describe()}: {_mask(str(e), secrets)}" for c, e in report.failed]
+    failures = [f"{c.describe()}: {mask(str(e), secrets)}" for c, e in report.failed]
     for line in failures:
         click.echo(f"failed: {line}", err=True)
     not_done = [c.describe() for c in report.not_started]

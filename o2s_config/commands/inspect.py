@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from o2s_config.catalog import ASSUMED, Catalog, load_catalog
+from o2s_config.commands import DEFAULT_FILE
 from o2s_config.errors import O2SConfigError
 from o2s_config.render.rights import rights_lines
 from o2s_config.validate import validate_file
@@ -33,7 +34,7 @@ def catalogue_lines(catalog: Catalog) -> list[str]:
 @click.option(
     "--file",
     "file",
-    default="organisation.yaml",
+    default=DEFAULT_FILE,
     show_default=True,
     type=click.Path(path_type=Path, dir_okay=False),
     help="Organisation file holding the profile.",

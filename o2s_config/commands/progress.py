@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import click
 from rich.console import Console
@@ -12,7 +12,7 @@ from o2s_config.apply import Listener
 from o2s_config.changes import Change
 
 
-def progress_listener(changes: list[Change], terminal: bool) -> tuple[Listener, Callable[[], None]]:
+def progress_listener(changes: Sequence[Change], terminal: bool) -> tuple[Listener, Callable[[], None]]:
     """A listener called as each change finishes, and a function to call at the end."""
     if not terminal:
 

@@ -9,7 +9,8 @@ one-key mapping ``{login: [...]}`` opening a lower level.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from typing_extensions import TypeAliasType
 
@@ -45,3 +46,15 @@ def roots(hierarchy: Hierarchy) -> list[str]:
 def manager_map(hierarchy: Hierarchy) -> dict[str, str]:
     """login -> manager login (the last entry wins; validation reports repeats)."""
     return {child: manager for manager, child, _ in edges(hierarchy)}
+
+
+def tree_of(managers: Mapping[str, str]) -> Hierarchy:
+    """The tree for a ``login -> manager`` map: roots and advisors in the order the map gives them."""
+    below: dict[str, list[str]] = {}
+    for login, manager in managers.items():
+        below.setdefault(manager, []).append(login)
+
+    def children(manager: str) -> list[Any]:
+        return [{login: children(login)} if login in below else login for login in below.get(manager, [])]
+
+    return {root: children(root) for root in below if root not in managers}

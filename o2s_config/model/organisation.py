@@ -27,8 +27,16 @@ class Prune(Strict):
 
 
 class Safety(Strict):
+    """When apply refuses to remove members of a collection without --force."""
+
     max_delete_share: float = Field(
         default=0.2, ge=0, le=1, description="share of a collection deleted or deactivated before --force"
+    )
+    min_collection_size: int = Field(
+        default=10,
+        ge=0,
+        description="the share threshold applies to collections of at least this many members; "
+        "below it, removals are announced, not refused",
     )
 
 

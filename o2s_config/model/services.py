@@ -101,17 +101,21 @@ class MailServer(Strict):
     security: Literal["none", "ssl", "starttls"] | None = None
 
 
-def password_variable(server: Literal["smtp", "imap"], login: str | None = None) -> str:
-    """The environment variable a mail password is written as: ``O2S_SMTP_PASSWORD[_LOGIN]``."""
-    suffix = "_" + re.sub(r"[^A-Z0-9]", "_", login.upper()) if login else ""
-    return f"O2S_{server.upper()}_PASSWORD{suffix}"
-
-
 class EmailServer(Strict):
     """A mail server for sending (SMTP) and receiving (IMAP): each user's own, in Services > Emails."""
 
     smtp: MailServer | None = None
     imap: MailServer | None = None
+
+
+# The mail servers, in the file's order; each password is a secret set through the environment.
+MAIL_SERVERS: tuple[str, ...] = tuple(EmailServer.model_fields)
+
+
+def password_variable(server: str, login: str | None = None) -> str:
+    """The environment variable a mail password is read from: ``O2S_SMTP_PASSWORD[_LOGIN]`` (a user's own)."""
+    suffix = "_" + re.sub(r"[^A-Z0-9]", "_", login.upper()) if login else ""
+    return f"O2S_{server.upper()}_PASSWORD{suffix}"
 
 
 class VigilanceLevel(Strict):

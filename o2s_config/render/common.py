@@ -1,15 +1,27 @@
-"""What every renderer shows the same way: values, French labels of rights, secrets masked."""
+"""What every renderer shows the same way: headlines per kind, values, French labels, secrets masked."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from o2s_config.catalog import ASSUMED, Catalog
-from o2s_config.changes import FieldChange
+from o2s_config.changes import Change, FieldChange
+from o2s_config.kinds import (
+    CUSTODIAN_CONTACT,
+    ESTABLISHMENT,
+    EXTRANET_CODE,
+    HIERARCHY,
+    PROFILE,
+    SERVICE,
+    STRUCTURE,
+    USER,
+    kind_of,
+)
+from o2s_config.masking import SENSITIVE
+from o2s_config.model.services import SERVICE_PATHS
 from o2s_config.plan import Plan
-
-SENSITIVE = "(sensitive)"
 
 
 def shown(change: FieldChange, value: Any) -> Any:
@@ -59,3 +71,51 @@ def billed_line(plan: Plan) -> str:
         f"« {c.option.label} » {c.after}" + (f" (now {c.before})" if c.before != c.after else "") for c in plan.billed
     ]
     return f"{BILLED_TITLE}: " + "; ".join(parts) + "."
+
+
+def item_text(change: FieldChange, value: Any, catalog: Catalog) -> str:
+    """A field's value as shown: ``+ item`` / ``- item`` for one item added to or removed from a list."""
+    shown_value = described(change, value, catalog)
+    return {"add": f"+ {shown_value}", "remove": f"- {shown_value}"}.get(change.op, shown_value)
+
+
+def _key(change: Change) -> str:
+    return change.key
+
+
+def _code(change: Change) -> str:
+    provider, code = EXTRANET_CODE.parts_of(change.key)
+    return f"{code} ({provider})"
+
+
+def _place(change: Change) -> str:
+    """A user's place in the tree, named by the team he joins or leaves."""
+    joins, leaves = change.payload.get("manager"), change.before.get("manager")
+    if joins is None:
+        return f"{change.key} (leaves the team of {leaves})"
+    return f"{change.key} (joins the team of {joins})"
+
+
+# How each kind names the resource a change is about, after its kind.
+HEADLINES: Mapping[str, Callable[[Change], str]] = {
+    ESTABLISHMENT.name: _key,
+    STRUCTURE.name: _key,
+    PROFILE.name: _key,
+    USER.name: _key,
+    HIERARCHY.name: _place,
+    EXTRANET_CODE.name: _code,
+    CUSTODIAN_CONTACT.name: _key,
+    SERVICE.name: _key,
+}
+
+
+def headline(change: Change) -> str:
+    """``kind key``, with the kind's own wording of the key (an extranet code names its provider)."""
+    return f"{change.resource} {HEADLINES.get(change.resource, _key)(change)}"
+
+
+def manual_path(change: Change) -> str:
+    """Where an administrator makes ``change`` by hand: a Services section's own page, else its kind's."""
+    if change.resource == SERVICE.name and change.key in SERVICE_PATHS:
+        return SERVICE_PATHS[change.key]
+    return kind_of(change.resource).manual_path

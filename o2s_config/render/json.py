@@ -7,8 +7,8 @@ from typing import Any
 
 from o2s_config.catalog import load_catalog
 from o2s_config.changes import Change, FieldChange
-from o2s_config.plan import FORMAT_VERSION, Plan, manual_path
-from o2s_config.render.common import right_of, shown
+from o2s_config.plan import FORMAT_VERSION, Plan
+from o2s_config.render.common import manual_path, right_of, shown
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
@@ -22,8 +22,8 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "billed": [
             {"option": c.option.key, "label": c.option.label, "before": c.before, "after": c.after} for c in plan.billed
         ],
-        "warnings": plan.warnings,
-        "refusals": {"threshold": plan.threshold_violations, "lockout": plan.lockout_violations},
+        "warnings": list(plan.warnings),
+        "refusals": {"threshold": list(plan.threshold_violations), "lockout": list(plan.lockout_violations)},
     }
     if plan.source:
         document["source"] = plan.source
@@ -48,7 +48,8 @@ def _change(change: Change) -> dict[str, Any]:
 
 
 def _field(change: FieldChange) -> dict[str, Any]:
-    found = {"path": change.path, "label": change.label, "before": shown(change, change.before)}
+    found: dict[str, Any] = {"path": change.path, "label": change.label, "op": change.op}
+    found["before"] = shown(change, change.before)
     found["after"] = shown(change, change.after)
     right = right_of(change, load_catalog())
     if right is not None and right.assumption:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import html
 
 from o2s_config.catalog import Catalog
-from o2s_config.changes import RESOURCE_TITLES, Change
-from o2s_config.plan import Plan, manual_path
-from o2s_config.render.common import BILLED_TITLE, described, field_label
+from o2s_config.changes import Change, FieldChange
+from o2s_config.kinds import REGISTER
+from o2s_config.plan import Plan
+from o2s_config.render.common import BILLED_TITLE, HEADLINES, field_label, item_text, manual_path
 
 FOLD_AFTER = 20  # changes in a plan before its sections are folded
 SIGNS = {"create": "➕ create", "update": "✏️ update", "delete": "➖ delete"}
@@ -34,16 +35,19 @@ def render_markdown(plan: Plan, catalog: Catalog) -> str:
     if plan.empty:
         out += ["No changes: the tenant matches the file.", ""]
     fold = len(plan.changes) > FOLD_AFTER
-    for resource, title in RESOURCE_TITLES.items():
-        changes = [c for c in plan.changes if c.resource == resource]
+    if plan.removals:
+        removed = ", ".join(f"{c.resource} {escape(c.key)}" for c in plan.removals)
+        out += [f"**Removes (deletes or deactivates):** {removed}", ""]
+    for kind in REGISTER:
+        changes = [c for c in plan.changes if c.resource == kind.name]
         if changes:
-            out += _section(title, changes, catalog, fold)
+            out += _section(kind.title, changes, catalog, fold)
     if plan.billed:
         out += [f"### {BILLED_TITLE}", "", "| Option | Now | Once applied |", "|---|---:|---:|"]
         out += [f"| {escape(c.option.label)} (`{c.option.key}`) | {c.before} | {c.after} |" for c in plan.billed] + [""]
     if plan.warnings:
         out += ["### Warnings", ""] + [f"- ⚠️ {escape(w)}" for w in plan.warnings] + [""]
-    refusals = plan.lockout_violations + plan.threshold_violations
+    refusals = [*plan.lockout_violations, *plan.threshold_violations]
     if refusals:
         out += ["### Refused", ""] + [f"- ⛔ {escape(r)}" for r in refusals] + [""]
     return "\n".join(out)
@@ -60,7 +64,7 @@ def _section(title: str, changes: list[Change], catalog: Catalog, fold: bool) ->
 
 
 def _rows(change: Change, catalog: Catalog) -> list[str]:
-    key = escape(change.key)
+    key = escape(HEADLINES[change.resource](change))
     if change.renamed_from:
         key += f" (renamed from {escape(change.renamed_from)})"
     if change.manual:
@@ -70,7 +74,16 @@ def _rows(change: Change, catalog: Catalog) -> list[str]:
         return [f"| {action} | {key} |  |  |  |"]
     return [
         f"| {action if i == 0 else ''} | {key if i == 0 else ''} | {escape(field_label(f, catalog))} | "
-        f"{escape(described(f, f.before, catalog)) if change.action == 'update' else ''} | "
-        f"{escape(described(f, f.after, catalog))} |"
+        f"{escape(_before(f, catalog)) if change.action == 'update' else ''} | {escape(_after(f, catalog))} |"
         for i, f in enumerate(change.fields)
     ]
+
+
+def _before(f: FieldChange, catalog: Catalog) -> str:
+    """The Before cell: the old value, or the item a list loses (nothing for an item it gains)."""
+    return "" if f.op == "add" else item_text(f, f.before, catalog)
+
+
+def _after(f: FieldChange, catalog: Catalog) -> str:
+    """The After cell: the new value, or the item a list gains (nothing for an item it loses)."""
+    return "" if f.op == "remove" else item_text(f, f.after, catalog)

@@ -9,8 +9,8 @@ from rich.text import Text
 
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
-from o2s_config.plan import Plan, manual_path
-from o2s_config.render.common import billed_line, described, field_label
+from o2s_config.plan import Plan
+from o2s_config.render.common import billed_line, described, field_label, headline, item_text, manual_path
 
 SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red")}
 
@@ -31,17 +31,20 @@ def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
             style="bold",
         )
     )
+    if plan.removals:
+        removed = ", ".join(f"{c.resource} {c.key}" for c in plan.removals)
+        lines.append(Text(f"Removes (deletes or deactivates): {removed}", style="bold red"))
     if plan.billed:
         lines.append(Text(billed_line(plan)))
     lines += [Text(f"Warning: {w}", style="yellow") for w in plan.warnings]
-    lines += [Text(f"Refused: {r}", style="bold red") for r in plan.lockout_violations + plan.threshold_violations]
+    lines += [Text(f"Refused: {r}", style="bold red") for r in [*plan.lockout_violations, *plan.threshold_violations]]
     return lines
 
 
 def change_lines(change: Change, catalog: Catalog) -> list[Text]:
     """One header line for the change, one line per field."""
     sign, colour = SIGNS[change.action]
-    header = Text(f"  {sign} {change.resource} {change.key}", style=colour)
+    header = Text(f"  {sign} {headline(change)}", style=colour)
     if change.renamed_from:
         header.append(f" (renamed from {change.renamed_from})")
     if change.manual:
@@ -51,10 +54,15 @@ def change_lines(change: Change, catalog: Catalog) -> list[Text]:
         if change.action == "delete":
             continue
         line = Text(f"      {field_label(f, catalog)}: ")
-        if change.action == "update":
-            line.append(described(f, f.before, catalog), style="red")
-            line.append(" -> ")
-        line.append(described(f, f.after, catalog), style="green")
+        if f.op == "remove":
+            line.append(item_text(f, f.before, catalog), style="red")
+        elif f.op == "add":
+            line.append(item_text(f, f.after, catalog), style="green")
+        else:
+            if change.action == "update":
+                line.append(described(f, f.before, catalog), style="red")
+                line.append(" -> ")
+            line.append(described(f, f.after, catalog), style="green")
         lines.append(line)
     return lines
 

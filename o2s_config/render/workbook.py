@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from o2s_config.access import AGENDA, CLIENTS, CUSTOM_PROFILE, AccessMap, Reach, UserAccess
-from o2s_config.catalog import Catalog, RightsMap
+from o2s_config.catalog import ADMIN_RIGHT, Catalog, RightsMap
 from o2s_config.model import User
 from o2s_config.render.access import full_name, name_of, scope_label
 from o2s_config.resolve import effective_rights, without_effect
@@ -116,7 +116,7 @@ def summary_rows(
 ) -> tuple[list[str], list[list[Any]]]:
     """What was reviewed and the headline figures, then one line per profile."""
     kind = "fichier (état voulu)" if source["kind"] == "file" else "tenant (état actuel)"
-    admin = catalog.by_key("administration.module_access")
+    admin = catalog.by_key(ADMIN_RIGHT)
     rows: list[list[Any]] = [
         ["Source", f"{source['name']} : {kind}"],
         ["Utilisateurs actifs", len(access.users)],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from o2s_config.model.hierarchy import Hierarchy, manager_map
+from o2s_config.model.hierarchy import Hierarchy, manager_map, tree_of
 from o2s_config.sandbox import documents
 from o2s_config.sandbox.etags import check_if_match
 from o2s_config.sandbox.problems import ProblemError
@@ -22,15 +22,7 @@ def read(tx: Tx) -> dict[str, Any]:
     """``{"tree": <model Hierarchy>, "managers": {login: manager login}}``."""
     pairs = tx.all("SELECT u.login, m.login FROM users u JOIN users m ON m.id = u.manager_id ORDER BY u.id")
     managers = {login: manager for login, manager in pairs}
-    children: dict[str, list[str]] = {}
-    for login, manager in pairs:
-        children.setdefault(manager, []).append(login)
-
-    def below(login: str) -> list[Any]:
-        return [{child: below(child)} if child in children else child for child in children[login]]
-
-    tree = {root: below(root) for root in children if root not in managers}
-    return {"tree": tree, "managers": managers}
+    return {"tree": tree_of(managers), "managers": managers}
 
 
 def set_manager(

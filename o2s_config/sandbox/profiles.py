@@ -7,11 +7,11 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from o2s_config.catalog import RightsMap, load_catalog
+from o2s_config.catalog import RightsMap, grants_admin, load_catalog
 from o2s_config.model import ADMIN_PROFILE
 from o2s_config.sandbox.etags import check_if_match, etag
 from o2s_config.sandbox.problems import ProblemError
-from o2s_config.sandbox.rules import effective_rights, grants_admin
+from o2s_config.sandbox.rules import effective_rights
 from o2s_config.sandbox.store import Tx, dumps, now
 
 

@@ -8,8 +8,7 @@ from o2s_config.catalog import Catalog, RightsMap, load_catalog
 from o2s_config.resolve import apply_overrides
 from o2s_config.sandbox.problems import ProblemError
 from o2s_config.sandbox.store import Tx
-
-ADMIN_RIGHT = ("administration", "module_access")
+from o2s_config.suggest import did_you_mean
 
 
 def check_overrides(overrides: Mapping[str, Mapping[str, object]], prefix: str = "rights") -> None:
@@ -20,7 +19,7 @@ def check_overrides(overrides: Mapping[str, Mapping[str, object]], prefix: str =
             hint = catalog.suggest_tab(tab)
             raise ProblemError(
                 "rights",
-                f"unknown rights tab '{tab}'" + (f" (did you mean '{hint}'?)" if hint else ""),
+                f"unknown rights tab '{tab}'" + did_you_mean(hint),
                 f"{prefix}.{tab}",
             )
         for right_id, value in values.items():
@@ -51,11 +50,6 @@ def effective_rights(
             "rights", constraint.marked_message, f"{prefix}.{constraint.right}", constraint=constraint.id
         )
     return rights
-
-
-def grants_admin(rights: RightsMap) -> bool:
-    """True when the rights tick the Administration module."""
-    return rights.get(ADMIN_RIGHT[0], {}).get(ADMIN_RIGHT[1]) is True
 
 
 def check_admin_left(tx: Tx) -> None:

@@ -12,14 +12,13 @@ import secrets
 from typing import Any
 
 from o2s_config.model import Establishment, Services
-from o2s_config.model.services import EmailServer
+from o2s_config.model.services import MAIL_SERVERS, EmailServer
 from o2s_config.sandbox import documents
 from o2s_config.sandbox.etags import check_if_match
 from o2s_config.sandbox.store import Tx
 
 ESTABLISHMENT = "establishment"
 SERVICES = "services"
-MAIL_SERVERS = ("smtp", "imap")
 
 
 def fingerprint(secret: str, salt: bytes | None = None) -> str:

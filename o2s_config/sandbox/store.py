@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from o2s_config.errors import SandboxDatabaseError
+
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 30_000
 
@@ -123,6 +125,22 @@ class Tx:
         return None if row is None else row[0]
 
 
+def _unusable(path: str, found: str) -> str:
+    """What is wrong with a database of another schema version, and what to do about it."""
+    older = found.isdigit() and int(found) < SCHEMA_VERSION
+    made_by = "an older" if older else "another (newer?)"
+    advice = (
+        "move it aside (or delete it) and run the command again: a new sandbox is made, and applying "
+        "your organisation file fills it again"
+        if older
+        else "use the o2s-config version that made it, or move it aside to start a new sandbox"
+    )
+    return (
+        f"{path}: this sandbox database was made by {made_by} version of o2s-config (schema version {found}, "
+        f"this version reads {SCHEMA_VERSION}); {advice}"
+    )
+
+
 class Store:
     """The SQLite file of one tenant; connections are kept per thread."""
 
@@ -138,9 +156,9 @@ class Store:
             # executescript commits first, so the write lock is taken inside the script itself
             conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA)
             found = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if found is not None and int(found[0]) != SCHEMA_VERSION:
+            if found is not None and str(found[0]) != str(SCHEMA_VERSION):
                 conn.execute("ROLLBACK")
-                raise RuntimeError(f"{self.path}: schema version {found[0]}, this sandbox reads {SCHEMA_VERSION}")
+                raise SandboxDatabaseError(_unusable(self.path, str(found[0])))
             _add_missing_columns(conn)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('revision', '0')")

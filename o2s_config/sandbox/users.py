@@ -8,12 +8,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from o2s_config.catalog import grants_admin
 from o2s_config.model import User
 from o2s_config.sandbox import outbox, profiles, settings, structures
 from o2s_config.sandbox.etags import check_if_match
 from o2s_config.sandbox.hierarchy import set_manager
 from o2s_config.sandbox.problems import ProblemError
-from o2s_config.sandbox.rules import effective_rights, grants_admin
+from o2s_config.sandbox.rules import effective_rights
 from o2s_config.sandbox.store import Tx, now
 from o2s_config.sandbox.user_shape import DEFAULTS, SELECT_USERS, data_of, model_view, record_of
 from o2s_config.sandbox.validation import problem_from_validation

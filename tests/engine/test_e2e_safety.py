@@ -68,7 +68,8 @@ def test_a_secret_appears_in_no_output(tenant: Tenant, tmp_path: Path) -> None:
 
 
 def test_threshold_refuses_without_force_and_still_prints(tenant: Tenant, tmp_path: Path) -> None:
-    people = {login: person(login) for login in ("a", "b", "c", "d")}
+    # ten active users with the tenant's admin: the default minimum the share threshold applies from
+    people = {login: person(login) for login in "abcdefghi"}
     applied(tenant, write(tmp_path, "all", firm(people)))
     fewer = write(tmp_path, "fewer", firm({"a": people["a"]}, prune={"users": True}))
     refused = tenant.cli("apply", str(fewer), "--auto-approve")
@@ -77,7 +78,7 @@ def test_threshold_refuses_without_force_and_still_prints(tenant: Tenant, tmp_pa
     assert tenant.cli("plan", str(fewer)).exit_code == 1
     applied(tenant, fewer, "--force")
     active = {u["ext"]["login"]: u["ext"]["active"] for u in tenant.users()}
-    assert active == {"admin": True, "a": True, "b": False, "c": False, "d": False}  # deactivated, not deleted
+    assert active == {"admin": True, "a": True, **dict.fromkeys("bcdefghi", False)}  # deactivated, not deleted
 
 
 def test_lockout_of_the_applying_identity_is_refused_even_with_force(tenant: Tenant, tmp_path: Path) -> None:
@@ -102,3 +103,14 @@ def test_lockout_through_a_profile_change_is_refused(tenant: Tenant, tmp_path: P
     result = tenant.cli("apply", str(write(tmp_path, "narrowed", narrowed)), "--auto-approve", "--force")
     assert result.exit_code == 1
     assert "lockout protection cannot be overridden" in result.stderr
+
+
+def test_a_plan_saved_in_another_format_is_refused(tenant: Tenant, tmp_path: Path) -> None:
+    file = write(tmp_path, "firm", firm({"a": person("a")}))
+    saved = tmp_path / "plan.json"
+    assert tenant.cli("plan", str(file), "--out", str(saved)).exit_code == 0
+    document = json.loads(saved.read_text())
+    saved.write_text(json.dumps({**document, "format_version": "1"}))
+    result = tenant.cli("apply", str(saved), "--auto-approve")
+    assert result.exit_code == 1 and "saved in format '1'" in result.stderr
+    assert {u["ext"]["login"] for u in tenant.users()} == {"admin"}

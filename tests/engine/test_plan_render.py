@@ -43,9 +43,11 @@ def test_warnings_name_emails_sensitive_rights_and_billed_options() -> None:
 
 
 def test_threshold_counts_deactivations_against_active_users() -> None:
-    current = {**BASE, "users": {**ADMIN_USER, **users("a", "b", "c", "d")}}
-    plan = a_plan({**BASE, "users": {**ADMIN_USER, **users("a", "b", "c")}, "prune": {"users": True}}, current)
-    assert plan.threshold_violations == []  # 1 of 5 is 20 %, not more
+    team = users(*"abcdefghi")  # with admin: 10 active users, the default minimum the threshold applies from
+    current = {**BASE, "users": {**ADMIN_USER, **team, "old": user(login="old", active=False)}}
+    keep = {login: team[login] for login in "abcdefg"}
+    plan = a_plan({**BASE, "users": {**ADMIN_USER, **keep}, "prune": {"users": True}}, current)
+    assert plan.threshold_violations == []  # 2 of 10 active users is 20 %, not more
     plan = a_plan({**BASE, "users": {**ADMIN_USER, **users("a", "b")}, "prune": {"users": True}}, current)
     assert plan.threshold_violations and plan.refusals(force=True) == []
 
