@@ -6,8 +6,10 @@ effect: O2S switches e-signature on for every new user, so a user the file leave
 ``esignature`` is billed for it. Only active users count: billing follows the users who sign in
 during the month, and an inactive user cannot (../shared/DOMAIN.md).
 
-``validate`` (``checks/users.py``) and the plan (``plan.py``) both ask this module, so they
-count the same users and warn with the same words. ``warnings`` alone decides what deserves a
+``validate`` (``checks/users.py``) and the plan (``plan.py`` for the summary, ``safety.py`` for
+the warnings) both ask this module, so they count the same users and warn with the same words.
+A plan warns only when it extends an option to someone (a plan that bills nobody new stays
+quiet); its summary gives every option's count in every plan. ``warnings`` alone decides what deserves a
 warning; a file will be able to declare the billed options it intends (``declared``).
 """
 
@@ -157,9 +159,15 @@ def warnings(
 
 
 def plan_warnings(desired: Organisation, current: Organisation) -> list[str]:
-    """The plan's billed warnings: ``validate``'s words and counts, for the file's users once applied.
+    """The plan's billed warnings: ``validate``'s words and counts, for the options this plan extends to someone.
 
     Like ``validate``, they name the users the file lists (the tenant's own values fill what the
     file leaves out); the plan's summary counts the whole tenant.
     """
-    return [w.message for w in warnings(coverage(desired.users or {}, current.users or {}), within=desired.users)]
+    held = current.users or {}
+    before, after = coverage(held), coverage(desired.users or {}, held)
+    return [
+        w.message
+        for w in warnings(after, within=desired.users)
+        if not set(w.logins) <= set(before.get(w.option.key, ()))
+    ]

@@ -48,10 +48,13 @@ def test_users_the_file_does_not_list_keep_their_options_unless_pruned() -> None
     desired = {"users": {"kept": user(login="kept")}}
     assert counts(desired, current)["esignature"] == (2, 2)
     assert counts({**desired, "prune": {"users": True}}, current)["esignature"] == (2, 1)
-    # the warning names only the file's users
+    # a plan that bills nobody new warns of nothing: the summary still counts
+    assert plan_warnings(org(**desired), org(**current)) == []
+    # once it bills someone new, the warning names only the file's users (not "gone")
+    desired = {"users": {"kept": user(login="kept"), "new": user(login="new")}}
     assert plan_warnings(org(**desired), org(**current)) == [
-        "billed option « utiliser la signature électronique » (esignature) covers 1 active user(s) of this file "
-        "once applied: kept (on by default: write 'esignature: false' where it is not wanted)"
+        "billed option « utiliser la signature électronique » (esignature) covers 2 active user(s) of this file "
+        "once applied: kept, new (on by default: write 'esignature: false' where it is not wanted)"
     ]
 
 
