@@ -1,8 +1,8 @@
 """The rights catalogue against O2S's set-up guide: what the guide names is exact, the rest is marked assumed.
 
 The guide's facts come from ``tests/data/guide/guide-facts.yaml`` (labels byte for byte, with
-their typography). With ``O2S_SEED_GUIDE`` set to the article's path, the fixture itself is
-checked against the article.
+their typography). When the article is at hand (``shared/seed/*.txt`` beside the repository or
+one of its parents, or ``O2S_SEED_GUIDE``), the fixture itself is checked against it.
 """
 
 from __future__ import annotations
@@ -141,11 +141,23 @@ def test_the_rights_command_marks_every_assumption() -> None:
 # --- the fixture against the article itself (when it is at hand) ----------------------------------
 
 
+def guide_path() -> Path | None:
+    """The article: ``O2S_SEED_GUIDE``, else the ``shared/seed/*.txt`` next to the repository or an ancestor."""
+    named = os.environ.get("O2S_SEED_GUIDE")
+    if named:
+        return Path(named) if Path(named).is_file() else None
+    for folder in Path(__file__).resolve().parents:
+        found = sorted((folder / "shared" / "seed").glob("*.txt"))
+        if found:
+            return found[0]
+    return None
+
+
 def guide_text() -> str:
-    path = os.environ.get("O2S_SEED_GUIDE")
-    if not path or not Path(path).is_file():
-        pytest.skip("set O2S_SEED_GUIDE to the set-up guide's text to check the fixture against it")
-    return Path(path).read_text(encoding="utf-8")
+    path = guide_path()
+    if path is None:
+        pytest.skip("the set-up guide's text is not at hand (shared/seed/*.txt, or set O2S_SEED_GUIDE)")
+    return path.read_text(encoding="utf-8")
 
 
 def strings(value: Any) -> list[str]:
@@ -170,6 +182,16 @@ def test_the_fixtures_labels_are_in_the_guide_byte_for_byte() -> None:
             assert path in flat, (key, path)
     for row in FACTS["table"]["blank_cells"]:
         assert row in flat, row
+
+
+def test_every_catalogue_label_not_marked_assumed_is_in_the_guide_byte_for_byte() -> None:
+    text = guide_text()
+    for tab in CATALOG.tabs.values():
+        assert tab.label in text, tab.label
+    for right in CATALOG.all_rights():
+        assert right.assumption or right.label in text, right.key
+        for value, label in right.choices.items():
+            assert value in right.assumed_choices or label in text, (right.key, value)
 
 
 def test_the_fixtures_blank_cell_counts_are_the_guides() -> None:
