@@ -87,13 +87,26 @@ def test_users_sheet_has_every_field(workbook: Path) -> None:
     assert lpetit["Prénom"] == "Lucas" and lpetit["Nom"] == "Petit"
     assert lpetit["Email professionnel"] == "lucas.petit@dubois-patrimoine.fr"
     assert lpetit["Structure"] == "paris" and lpetit["Identifiant conseiller"] == "RH-0020"
-    assert lpetit["Profil de droit d'utilisation"] == "Conseiller junior" and lpetit["Responsable"] == "adubois"
+    assert lpetit["Profil de droit d’utilisation"] == "Conseiller junior" and lpetit["Responsable"] == "adubois"
     assert lpetit["Accès à la signature électronique"] == "Non"
     assert rows["arousseau"]["Utilisateur actif"] == "Non"
-    assert rows["jdurand"]["Droit d'attribution des accès MoneyPitch"] == "Limités à…"
+    assert rows["jdurand"]["Droit d’attribution des accès MoneyPitch"] == "Limités à…"
     assert rows["jdurand"]["Accès MoneyPitch (limite)"] == 20
     assert rows["crobert"]["Titre"] == "Autre" and rows["crobert"]["Titre (Autre)"] == "Me"
-    assert rows["ychevalier"]["Exclure des emails envoyés par Harvest"] == "Oui"
+    assert rows["ychevalier"]["Exclure cet utilisateur des destinataires des emails envoyés par Harvest"] == "Oui"
+
+
+def test_user_column_labels_are_the_screens_where_the_guide_names_them() -> None:
+    from ruamel.yaml import YAML
+
+    from o2s_config.render.workbook import USER_FIELDS
+
+    facts = Path(__file__).parent / "data" / "guide" / "guide-facts.yaml"
+    named = set(YAML(typ="safe", pure=True).load(facts.read_text(encoding="utf-8"))["user_fields"])
+    for label in USER_FIELDS.values():
+        assert "'" not in label, label  # the screen writes ’
+    # every field of the screen the table shows carries the guide's label (the login is the row's key)
+    assert named - set(USER_FIELDS.values()) == {"Identifiant de connexion"}
 
 
 def test_visibility_sheet_gives_scopes_counts_and_lists(workbook: Path) -> None:

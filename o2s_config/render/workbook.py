@@ -36,7 +36,8 @@ CELL_LIMIT = 32_767  # Excel's most characters in one cell
 MAX_WIDTH = 60
 PAIRS_SHEET_LIMIT = 50_000  # rows of « Qui voit qui »; above, the per-user lists and the JSON say it all
 
-# The O2S user screen's labels; a field this table does not name is shown under its own name.
+# The O2S user screen's labels, byte for byte (the guide's typography); a field this table does not
+# name is shown under its own name.
 USER_FIELDS = {
     "title": "Titre",
     "title_other": "Titre (Autre)",
@@ -46,13 +47,13 @@ USER_FIELDS = {
     "sender_name": "Nom (email)",
     "email": "Email professionnel",
     "structure": "Structure",
-    "exclude_from_harvest_emails": "Exclure des emails envoyés par Harvest",
+    "exclude_from_harvest_emails": "Exclure cet utilisateur des destinataires des emails envoyés par Harvest",
     "active": "Utilisateur actif",
     "advisor": "Conseiller",
     "commission_status": "Statut",
-    "profile": "Profil de droit d'utilisation",
+    "profile": "Profil de droit d’utilisation",
     "custom_profile": "Profil personnalisé",
-    "moneypitch_grant": "Droit d'attribution des accès MoneyPitch",
+    "moneypitch_grant": "Droit d’attribution des accès MoneyPitch",
     "moneypitch_limit": "Accès MoneyPitch (limite)",
     "esignature": "Accès à la signature électronique",
     "options": "Options facturées",
