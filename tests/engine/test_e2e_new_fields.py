@@ -104,7 +104,13 @@ def test_each_users_own_mail_server(shared: tuple[Tenant, Path]) -> None:
     )
     (change,) = json.loads(changed.stdout)["changes"]
     assert change["fields"] == [
-        {"path": "email_server.smtp.password", "label": None, "before": "(sensitive)", "after": "(sensitive)"}
+        {
+            "path": "email_server.smtp.password",
+            "label": None,
+            "op": "set",
+            "before": "(sensitive)",
+            "after": "(sensitive)",
+        }
     ]
 
 
