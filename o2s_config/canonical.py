@@ -8,6 +8,7 @@ whole: a key missing from the file's map is a key to remove.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, SecretStr
@@ -17,7 +18,7 @@ _NOT_STATE = frozenset({"renamed_from"})
 
 
 def plain(value: Any) -> Any:
-    """``value`` as plain data: models become dicts without their unset (None) fields, secrets are revealed."""
+    """``value`` as plain data: models become dicts without their unset (None) fields, secrets revealed, dates ISO."""
     if isinstance(value, BaseModel):
         return {
             info.alias or name: plain(getattr(value, name))
@@ -26,6 +27,8 @@ def plain(value: Any) -> Any:
         }
     if isinstance(value, SecretStr):
         return value.get_secret_value()
+    if isinstance(value, date):  # as JSON carries it (a commercial operation's start and end)
+        return value.isoformat()
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

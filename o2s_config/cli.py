@@ -15,6 +15,7 @@ import click
 from o2s_config.annotations import FileResult, github_annotations, gitlab_code_quality, json_report
 from o2s_config.commands import DEFAULT_FILE
 from o2s_config.commands.access import access
+from o2s_config.commands.actions import reset_password
 from o2s_config.commands.engine import COMMANDS as ENGINE_COMMANDS
 from o2s_config.commands.inspect import rights
 from o2s_config.diagnostics import Diagnostic
@@ -155,4 +156,5 @@ main.add_command(rights)
 main.add_command(access)
 for _command in ENGINE_COMMANDS:
     main.add_command(_command)
+main.add_command(reset_password)
 main.add_command(sandbox)

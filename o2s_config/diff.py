@@ -344,7 +344,8 @@ def _extranet_codes(desired: Organisation, seen: Organisation, ctx: _Context) ->
     codes = EXTRANET_CODE.members(desired)
     if codes is None:
         return Compared([])
-    wanted = {EXTRANET_CODE.key_of(c.provider, c.code): c for c in codes}
+    # the status is O2S's verdict on the request: read, never compared nor written
+    wanted = {EXTRANET_CODE.key_of(c.provider, c.code): c.model_copy(update={"status": None}) for c in codes}
     held = {EXTRANET_CODE.key_of(c.provider, c.code): c for c in EXTRANET_CODE.members(seen) or []}
     return _collection(EXTRANET_CODE, wanted, held, ctx)
 

@@ -48,6 +48,8 @@ def tree(managers: Mapping[str, str]) -> dict[str, Any]:
 def organisation_document(current: Organisation, catalog: Catalog) -> dict[str, Any]:
     """The organisation file's content for a tenant's state."""
     document: dict[str, Any] = {"version": 1}
+    if any(u.has_login is False and u.active is not False for u in (current.users or {}).values()):
+        document["sign_in"] = "sso"  # active users without login: the firm can only sign in through SSO
     if current.establishment is not None:
         document["establishment"] = plain(current.establishment)
     if current.structures is not None:
@@ -59,7 +61,7 @@ def organisation_document(current: Organisation, catalog: Catalog) -> dict[str, 
             if label != ADMIN_PROFILE
         }
     if current.users is not None:
-        document["users"] = {login: _user(plain(u), catalog) for login, u in sorted(current.users.items())}
+        document["users"] = {login: _user(login, plain(u), catalog) for login, u in sorted(current.users.items())}
     if current.hierarchy is not None:
         document["hierarchy"] = tree(manager_map(current.hierarchy))
     if current.aggregation is not None and current.aggregation.extranet_codes is not None:
@@ -70,20 +72,26 @@ def organisation_document(current: Organisation, catalog: Catalog) -> dict[str, 
     return document
 
 
-def _user(user: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+def _user(login: str, user: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     custom = user.get("custom_profile")
     if isinstance(custom, dict):
         user["custom_profile"] = rights_spec(custom.get("rights", {}), catalog)
+    _password_references(user, login)
     return user
 
 
 def _services(current: Organisation) -> dict[str, Any]:
     services: dict[str, Any] = plain(current.services)
-    for name in MAIL_SERVERS:
-        server = services.get("email_server", {}).get(name)
-        if isinstance(server, dict) and "password" in server:
-            server["password"] = "${env:" + password_variable(name) + "}"
+    _password_references(services)
     return services
+
+
+def _password_references(holder: dict[str, Any], login: str | None = None) -> None:
+    """Stored mail passwords (write-only in the tenant) written as ``${env:...}`` references to set."""
+    for name in MAIL_SERVERS:
+        server = (holder.get("email_server") or {}).get(name)
+        if isinstance(server, dict) and "password" in server:
+            server["password"] = "${env:" + password_variable(name, login) + "}"
 
 
 def render_yaml(document: dict[str, Any]) -> str:

@@ -117,7 +117,8 @@ REGISTER: tuple[Kind, ...] = (
         title="Structures",
         key_parts=("code",),
         capability="structure",
-        manual_path=ADMINISTRATION + "Utilisateurs > Structure",
+        # the guide: O2S proposes the structures, and its support changes them (no screen does)
+        manual_path="the O2S support (assistance O2S): O2S proposes the structures and its support changes them",
         prune="structures",
         guarded=True,
     ),
@@ -157,7 +158,7 @@ REGISTER: tuple[Kind, ...] = (
         title="Extranet codes",
         key_parts=("provider", "code"),
         capability="extranet_code",
-        manual_path="Agrégation > Codes extranet",
+        manual_path=ADMINISTRATION + "Gestion de l’agrégation > Source d’agrégation > Nouvelle demande",
         prune="extranet_codes",
         guarded=True,
     ),

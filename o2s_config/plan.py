@@ -11,7 +11,8 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from o2s_config import safety
+from o2s_config import billing, safety
+from o2s_config.billing import BilledCount
 from o2s_config.canonical import plain
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
@@ -36,6 +37,7 @@ class Plan:
     threshold_violations: Sequence[str] = ()
     lockout_violations: Sequence[str] = ()
     source: dict[str, str] = field(default_factory=dict)  # file name and hash, for saved plans
+    billed: tuple[BilledCount, ...] = ()  # each billed option's active users, now and once applied
 
     @property
     def summary(self) -> dict[str, int]:
@@ -80,7 +82,7 @@ def build_plan(
     if writable is not None:
         can_write = set(writable)
         changes = [replace(c, manual=True) if c.resource not in can_write else c for c in changes]
-    verdict = safety.check(changes, found, desired.safety, catalog, identity)
+    verdict = safety.check(changes, found, desired, catalog, identity)
     return Plan(
         target=target,
         fingerprint=fingerprint(current),
@@ -88,4 +90,5 @@ def build_plan(
         warnings=[mask(w, secret_set) for w in verdict.warnings],
         threshold_violations=verdict.threshold,
         lockout_violations=verdict.lockout,
+        billed=billing.plan_counts(desired, found.seen),
     )

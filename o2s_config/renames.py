@@ -67,7 +67,7 @@ def rename_current(current: Organisation, renames: Renames) -> Organisation:
         update["users"] = {
             login: user.model_copy(
                 update={
-                    "structure": structures.get(user.structure, user.structure),
+                    "structure": structures.get(user.structure, user.structure) if user.structure else None,
                     "profile": profiles.get(user.profile, user.profile) if user.profile else None,
                 }
             )

@@ -46,11 +46,11 @@ def apply_overrides(base: RightsMap, overrides: Mapping[str, Mapping[str, object
 
 
 def resolve_profiles(profiles: Mapping[str, RightsSet], catalog: Catalog) -> dict[str, RightsMap]:
-    """The effective rights of every profile, plus the built-in ``Administrateur`` (all rights).
+    """The effective rights of every profile, plus the built-in ``Administrateur`` (every right, widest).
 
     Raises ProfileCycleError or UnknownBaseError on a bad ``from`` chain.
     """
-    resolved: dict[str, RightsMap] = {ADMIN_PROFILE: catalog.full("all")}
+    resolved: dict[str, RightsMap] = {ADMIN_PROFILE: catalog.administrator()}
     visiting: list[str] = []
 
     def resolve(label: str) -> RightsMap:
@@ -94,7 +94,7 @@ def base_rights(
     if base in ("all", "none"):
         return catalog.full(base)  # type: ignore[arg-type]
     if base == ADMIN_PROFILE:
-        return catalog.full("all")
+        return catalog.administrator()
     if base not in profiles:
         raise UnknownBaseError(label, base)
     return resolve(base)

@@ -11,8 +11,8 @@ profile's effective rights): nothing is resolved again here.
 - Lockout: never overridable; the identity applying the plan keeps the Administration
   module, and at least one active user keeps it.
 - Still held: a structure or profile to delete that users the file does not move still hold.
-- Warnings: activation e-mails, the raison sociale, sensitive rights, billed options,
-  what the tenant holds and the file does not manage.
+- Warnings: activation e-mails, sensitive rights, billed options (counted by ``billing.py``,
+  the one list ``validate`` uses too), what the tenant holds and the file does not manage.
 """
 
 from __future__ import annotations
@@ -21,21 +21,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from o2s_config import billing
 from o2s_config.catalog import Catalog, RightsMap, grants_admin
 from o2s_config.changes import Change
 from o2s_config.diff import DiffResult
 from o2s_config.kinds import PROFILE, STRUCTURE, USER, Kind, guarded
 from o2s_config.model import Organisation, Safety, User
-
-# User fields whose switching on is billed per user (Abonnement).
-BILLED_FIELDS: dict[str, str] = {
-    "esignature": "e-signature access",
-    "options.o2s_access": "O2S access",
-    "options.patritheque": "Patrithèque",
-    "options.moneypitch": "MoneyPitch accesses for clients",
-    "options.elearning": "e-learning modules",
-    "moneypitch_grant": "right to grant MoneyPitch accesses",
-}
 
 
 @dataclass(frozen=True)
@@ -48,11 +39,12 @@ class Verdict:
 
 
 def check(
-    changes: Sequence[Change], found: DiffResult, settings: Safety | None, catalog: Catalog, identity: str | None
+    changes: Sequence[Change], found: DiffResult, desired: Organisation, catalog: Catalog, identity: str | None
 ) -> Verdict:
     """Every safety check of ``changes`` (ordered) against the state the diff resolved."""
-    settings = settings or Safety()
-    notes = warnings(changes, found, catalog) + small_removals(changes, found.seen, settings)
+    settings = desired.safety or Safety()
+    notes = warnings(changes, found, catalog) + billing.plan_warnings(desired, found.seen)
+    notes += small_removals(changes, found.seen, settings)
     notes += still_held(changes, found.seen)
     who = found.renames.users.get(identity, identity) if identity else None
     return Verdict(
@@ -193,36 +185,29 @@ def _rights_after(changes: Sequence[Change], held: Mapping[str, RightsMap]) -> d
 
 
 def warnings(changes: Sequence[Change], found: DiffResult, catalog: Catalog) -> list[str]:
-    """What a reviewer must know: e-mails sent, sensitive rights granted, billed options switched on."""
+    """What a reviewer must know: e-mails sent, sensitive rights granted (billed options: ``billing.py``)."""
     notes: list[str] = []
     for change in changes:
-        if change.resource == USER.name and change.action == "create":
-            notes.append(f"user {change.key}: an activation e-mail will be sent to {change.payload.get('email')}")
-        if _renames_the_firm(change):
-            notes.append("establishment: changing the raison sociale (general.name) requires O2S support")
+        if _sends_activation(change):
+            email = change.payload.get("email") or change.before.get("email")
+            notes.append(f"user {change.key}: an activation e-mail will be sent to {email}")
         granted = _sensitive_granted(change, catalog)
         if granted:
             listed = ", ".join(f"« {label} »" for label in granted)
             notes.append(f"{change.resource} {change.key}: sensitive rights granted: {listed}")
-        notes += billed_switched_on(change)
     for collection, keys in found.unmanaged.items():
         shown = ", ".join(keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
         notes.append(f"{len(keys)} {collection} in the tenant are not in the file (not managed, left as is): {shown}")
     return notes
 
 
-def billed_switched_on(change: Change) -> list[str]:
-    """One note per billed option this change switches on for a user."""
-    return [
-        f"user {change.key}: billed option switched on: {BILLED_FIELDS[f.path]}"
-        for f in change.fields
-        if change.resource == USER.name and f.path in BILLED_FIELDS and _on(f.after) and not _on(f.before)
-    ]
-
-
-def _renames_the_firm(change: Change) -> bool:
-    """A change of the raison sociale once set: O2S support does it, the tenant refuses it."""
-    return change.resource == "establishment" and any(f.path == "general.name" and f.before for f in change.fields)
+def _sends_activation(change: Change) -> bool:
+    """A user created with a login, or given one: O2S e-mails him to activate his account."""
+    if change.resource != USER.name or change.payload.get("has_login") is False:
+        return False
+    return change.action == "create" or (
+        change.payload.get("has_login") is True and change.before.get("has_login") is False
+    )
 
 
 def _sensitive_granted(change: Change, catalog: Catalog) -> list[str]:
@@ -236,8 +221,6 @@ def _sensitive_granted(change: Change, catalog: Catalog) -> list[str]:
         return []
     if not after:
         return []
-    return [r.label for r in catalog.all_rights() if r.sensitive and r.grants(after) and not r.grants(before or {})]
-
-
-def _on(value: Any) -> bool:
-    return bool(value) and value != "none"
+    return [
+        r.marked_label for r in catalog.all_rights() if r.sensitive and r.grants(after) and not r.grants(before or {})
+    ]

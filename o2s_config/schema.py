@@ -16,16 +16,16 @@ SCHEMA_ID = "https://o2s-config.dev/schemas/organisation.schema.json"
 
 
 def rights_schema(catalog: Catalog) -> dict[str, Any]:
-    """``{tab: {right: value}}`` with each right typed and described by its French label."""
+    """``{tab: {right: value}}`` with each right typed and described by its French label (``[assumed]`` marked)."""
     tabs: dict[str, Any] = {}
     for tab in catalog.tabs.values():
         rights: dict[str, Any] = {}
         for right in tab.rights.values():
             if right.kind == "flag":
-                rights[right.id] = {"type": "boolean", "description": right.label}
+                rights[right.id] = {"type": "boolean", "description": right.marked_label}
             else:
-                choices = "; ".join(f"{value}: {label}" for value, label in right.choices.items())
-                rights[right.id] = {"enum": list(right.choices), "description": f"{right.label} ({choices})"}
+                choices = "; ".join(f"{value}: {right.marked_value_label(value)}" for value in right.choices)
+                rights[right.id] = {"enum": list(right.choices), "description": f"{right.marked_label} ({choices})"}
         tabs[tab.id] = {
             "type": "object",
             "description": tab.label,

@@ -16,6 +16,7 @@ from o2s_config.catalog import Catalog, RightsMap, load_catalog
 from o2s_config.checks import ALL, CheckContext
 from o2s_config.checks.context import known_keys
 from o2s_config.checks.policies import check as policy_check
+from o2s_config.checks.users import billed_warnings
 from o2s_config.diagnostics import Diagnostic, Severity, sort_diagnostics
 from o2s_config.env_refs import misplaced_env_references
 from o2s_config.errors import InvalidFileError
@@ -81,7 +82,9 @@ def validate_loaded(
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors or organisation is None or ctx is None:
         raise InvalidFileError(diagnostics)
-    warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
+    # billed options are counted on a valid file only: users dropped for an error would be missing
+    billed = [_masked(d, loaded.secrets) for d in billed_warnings(ctx)]
+    warnings = sort_diagnostics([*(d for d in diagnostics if d.severity is Severity.WARNING), *billed])
     return ValidatedOrganisation(organisation, loaded, ctx.rights, warnings)
 
 

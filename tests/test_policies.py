@@ -106,8 +106,8 @@ def test_rights_command_shows_a_tick_without_effect() -> None:
     lines = result.stdout.splitlines()
     editions = next(line for line in lines if "(configuration.services_editions_tab)" in line)
     assert (
-        editions.startswith("  [x] Editions")
-        and "ticked, no effect: needs « Accès au module « Services » »" in editions
+        editions.startswith("  [x] Editions [assumed]")
+        and "ticked, no effect: needs « Accès au module «\u00a0Services\u00a0» »" in editions
     )
     modules = next(line for line in lines if "(configuration.services_access)" in line)
     assert modules.startswith("  [ ]") and "no effect" not in modules

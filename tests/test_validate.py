@@ -36,7 +36,8 @@ def user(login: str, extra: str = "") -> str:
     return f"  {login}:\n    last_name: {login}\n    email: {login}@example.fr\n    structure: paris\n{extra}"
 
 
-ADMIN = user("vgirard", "    profile: Administrateur\n")
+# e-signature is billed and on by default: switched off here so that only the warning a test is about shows
+ADMIN = user("vgirard", "    profile: Administrateur\n    esignature: false\n")
 
 # A profile built from "all" that unticks only the Administration module and the subscription space:
 # it still grants the Services module and "editions for others", both sensitive.
@@ -50,7 +51,7 @@ WITH_WARNING = (
     "users:\n" + ADMIN
 )
 SERVICES_WARNING = (
-    "org.yaml:3:3: warning: 'Conseiller' grants sensitive rights: « Accès au module « Services » », "
+    "org.yaml:3:3: warning: 'Conseiller' grants sensitive rights: « Accès au module « Services » », "
     "« Gestion du paramétrage des éditions pour les autres utilisateurs »"
 )
 
@@ -121,7 +122,7 @@ def test_a_right_with_its_module_is_sensitive() -> None:
         "      configuration: {services_access: true, services_editions_tab: true, editions_for_others: true}\n"
     )
     assert warnings_of(text) == [
-        "org.yaml:3:3: warning: 'Assistant' grants sensitive rights: « Accès au module « Services » », "
+        "org.yaml:3:3: warning: 'Assistant' grants sensitive rights: « Accès au module « Services » », "
         "« Gestion du paramétrage des éditions pour les autres utilisateurs »"
     ]
 
@@ -129,9 +130,9 @@ def test_a_right_with_its_module_is_sensitive() -> None:
 def test_a_profile_copied_from_administrateur_names_every_sensitive_right() -> None:
     text = "version: 1\nprofiles:\n  Direction:\n    from: Administrateur\n"
     assert warnings_of(text) == [
-        "org.yaml:3:3: warning: 'Direction' grants sensitive rights: « Accès au module « Administration » », "
-        "« Accès à l'espace Abonnement », « Gestion des profils », « Gestion des utilisateurs », "
-        "« Accès au module « Services » », « Gestion du paramétrage des éditions pour les autres utilisateurs »"
+        "org.yaml:3:3: warning: 'Direction' grants sensitive rights: « Accès au module « Administration » », "
+        "« Accès à l’espace Abonnement », « Gestion des profils [assumed] », « Gestion des utilisateurs [assumed] », "
+        "« Accès au module « Services » », « Gestion du paramétrage des éditions pour les autres utilisateurs »"
     ]
 
 
@@ -146,13 +147,13 @@ def test_a_custom_profile_with_sensitive_rights_is_warned_about() -> None:
         + ADMIN
         + user(
             "jdurand",
-            "    custom_profile:\n      from: none\n      rights:\n"
+            "    esignature: false\n    custom_profile:\n      from: none\n      rights:\n"
             "        administration: {subscription_access: true}\n",
         )
     )
     assert warnings_of(text) == [
-        "org.yaml:12:5: warning: the custom profile of 'jdurand' grants sensitive rights: "
-        "« Accès à l'espace Abonnement »"
+        "org.yaml:14:5: warning: the custom profile of 'jdurand' grants sensitive rights: "
+        "« Accès à l’espace Abonnement »"
     ]
 
 
@@ -162,27 +163,59 @@ def test_a_custom_profile_with_sensitive_rights_is_warned_about() -> None:
 def test_billed_option_warning_counts_users_and_names_the_first_five() -> None:
     users = [user(f"u{i}", "    esignature: true\n") for i in range(1, 8)]
     users.append(user("u8", "    esignature: false\n"))
-    users.append(user("u9", "    options: {patritheque: true, elearning: [], moneypitch: false}\n"))
-    users.append(user("u10", "    options: {patritheque: true, elearning: [Assurance vie]}\n"))
+    users.append(
+        user("u9", "    esignature: false\n    options: {patritheque: true, elearning: [], moneypitch: false}\n")
+    )
+    users.append(user("u10", "    esignature: false\n    options: {patritheque: true, elearning: [Assurance vie]}\n"))
     text = "version: 1\nusers:\n" + ADMIN + "".join(users)
-    # u1's esignature is on line 12; u9's options on line 52, u10's on line 57
+    # u1's esignature is on line 13; u9's options on line 54, u10's on line 60
     assert warnings_of(text) == [
-        "org.yaml:12:5: warning: billed option 'esignature' is switched on for 7 user(s): "
-        "u1, u2, u3, u4, u5 and 2 more",
-        "org.yaml:52:15: warning: billed option 'options.patritheque' is switched on for 2 user(s): u9, u10",
-        "org.yaml:57:34: warning: billed option 'options.elearning' is switched on for 1 user(s): u10",
+        "org.yaml:13:5: warning: billed option « utiliser la signature électronique » (esignature) covers "
+        "7 active user(s) of this file once applied: u1, u2, u3, u4, u5 and 2 more "
+        "(on by default: write 'esignature: false' where it is not wanted)",
+        "org.yaml:54:15: warning: billed option « disposer d’un accès à la Patrithèque » (options.patritheque) covers "
+        "2 active user(s) of this file once applied: u9, u10",
+        "org.yaml:60:34: warning: billed option « accéder à des modules de e-learning » (options.elearning) covers "
+        "1 active user(s) of this file once applied: u10",
     ]
 
 
-def test_billed_options_left_out_give_no_warning() -> None:
-    assert warnings_of("version: 1\nusers:\n" + ADMIN + user("jdurand")) == []
+def test_a_billed_default_counts_as_it_takes_effect() -> None:
+    # e-signature is on by default in O2S: a user the file leaves without it is billed for it
+    # (this test said the opposite before billed defaults were counted)
+    assert warnings_of("version: 1\nusers:\n" + ADMIN + user("jdurand")) == [
+        "org.yaml:9:3: warning: billed option « utiliser la signature électronique » (esignature) covers "
+        "1 active user(s) of this file once applied: jdurand "
+        "(on by default: write 'esignature: false' where it is not wanted)"
+    ]
+
+
+def test_inactive_users_and_options_switched_off_are_not_billed() -> None:
+    users = user("jdurand", "    active: false\n    options: {patritheque: true}\n") + user(
+        "mmartin", "    esignature: false\n    options: {moneypitch: false, elearning: []}\n"
+    )
+    assert warnings_of("version: 1\nusers:\n" + ADMIN + users) == []
+
+
+def test_o2s_access_is_counted_but_not_warned_about_alike_in_validate_and_plan() -> None:
+    # the bug: validate said nothing of options.o2s_access, plan warned. One list now: both count
+    # it (the subscription itself: every user who signs in) and neither warns about it.
+    from o2s_config.billing import coverage_after, plan_counts, plan_warnings
+    from o2s_config.model import Organisation
+
+    text = "version: 1\nusers:\n" + ADMIN + user("jdurand", "    esignature: false\n    options: {o2s_access: true}\n")
+    result = validate_file(write(text), env={})
+    desired, empty = result.organisation, Organisation(version=1)
+    assert [d.message for d in result.warnings] == plan_warnings(desired, empty) == []
+    assert coverage_after(desired, empty)["options.o2s_access"] == ("vgirard", "jdurand")
+    assert {c.option.key: c.after for c in plan_counts(desired, empty)}["options.o2s_access"] == 2
 
 
 # --- lockout -----------------------------------------------------------------------------------
 
 
 def test_a_user_whose_rights_the_file_does_not_give_keeps_the_firm_open() -> None:
-    text = "version: 1\nusers:\n" + user("jdurand")  # no profile: the tenant's stays
+    text = "version: 1\nusers:\n" + user("jdurand", "    esignature: false\n")  # no profile: the tenant's stays
     assert validate_file(write(text), env={}).warnings == []
 
 
@@ -201,7 +234,7 @@ def test_inactive_administrators_do_not_count() -> None:
     with pytest.raises(InvalidFileError) as caught:
         validate_file(write(text), env={})
     assert [d.message for d in caught.value.diagnostics] == [
-        "no active user keeps « Accès au module « Administration » »: the firm would be locked out of administration"
+        "no active user keeps « Accès au module « Administration » »: the firm would be locked out of administration"
     ]
 
 
@@ -210,7 +243,7 @@ def test_inactive_administrators_do_not_count() -> None:
 
 def test_every_error_is_reported_sorted_by_line_then_warnings() -> None:
     # the hierarchy comes first in this file, the profiles last: the report follows the file,
-    # not the order the checks run in; the warning (line 4) comes after every error
+    # not the order the checks run in; the warning (line 9) comes after every error
     text = (
         "version: 1\n"  # 1
         "hierarchy:\n"  # 2
@@ -220,7 +253,7 @@ def test_every_error_is_reported_sorted_by_line_then_warnings() -> None:
         "    last_name: Girard\n"  # 6
         "    email: v.girard@example.fr\n"  # 7
         "    structure: paris\n"  # 8
-        "    profile: Administrateur\n"  # 9
+        "    custom_profile: {from: all}\n"  # 9
         "    esignature: true\n"  # 10
         "  jdurand:\n"  # 11
         "    last_name: Durand\n"  # 12
@@ -239,7 +272,10 @@ def test_every_error_is_reported_sorted_by_line_then_warnings() -> None:
         "org.yaml:13:12: email 'V.Girard@example.fr' is already used by user 'vgirard'",
         "org.yaml:15:14: unknown profile 'Conseiler' (did you mean 'Conseiller'?)",
         "org.yaml:18:11: profiles copy each other in a loop: Conseiller -> Conseiller",
-        "org.yaml:10:5: warning: billed option 'esignature' is switched on for 1 user(s): vgirard",
+        "org.yaml:9:5: warning: the custom profile of 'vgirard' grants sensitive rights: "
+        "« Accès au module « Administration » », « Accès à l’espace Abonnement », "
+        "« Gestion des profils [assumed] », « Gestion des utilisateurs [assumed] », "
+        "« Accès au module « Services » », « Gestion du paramétrage des éditions pour les autres utilisateurs »",
     ]
     assert [d.severity for d in diagnostics] == [Severity.ERROR] * 4 + [Severity.WARNING]
     code, _, err = cli("validate", "org.yaml")
@@ -369,3 +405,22 @@ def test_numbers_in_the_editions_settings_stay_numbers_and_are_bounded() -> None
     settings = validate_file(write(text.replace(", big: 1e10", "")), env={}).organisation.services
     assert settings is not None and settings.editions is not None
     assert settings.editions.settings == {"margin": 5, "ratio": 1.1, "label": "1.10"}
+
+
+# --- structures ----------------------------------------------------------------------------------
+
+
+def test_a_user_needs_no_structure_when_the_firm_has_one() -> None:
+    one = "version: 1\nstructures:\n  paris: {name: Paris}\nusers:\n" + ADMIN.replace("    structure: paris\n", "")
+    assert validate_file(write(one), env={}).organisation.users["vgirard"].structure is None  # type: ignore[index]
+    # nor when the file does not manage structures: the tenant decides
+    validate_file(write("version: 1\nusers:\n" + ADMIN.replace("    structure: paris\n", "")), env={})
+
+
+def test_a_user_needs_a_structure_when_the_firm_has_several() -> None:
+    several = "version: 1\nstructures:\n  paris: {name: Paris}\n  lyon: {name: Lyon}\nusers:\n"
+    with pytest.raises(InvalidFileError) as caught:
+        validate_file(write(several + ADMIN.replace("    structure: paris\n", "")), env={})
+    assert [d.format() for d in caught.value.diagnostics] == [
+        "org.yaml:6:3: 'structure' is required: the firm has several structures (lyon, paris)"
+    ]

@@ -51,14 +51,14 @@ def test_the_workbook_has_its_five_sheets(workbook: Path) -> None:
 def test_profiles_sheet_shows_labels_by_tab_and_ticks(workbook: Path) -> None:
     rows = {row["Clé"]: row for row in sheet(workbook, "Profils")}
     admin = rows["administration.module_access"]
-    assert admin["Onglet"] == "Administration" and admin["Droit"] == "Accès au module « Administration »"
+    assert admin["Onglet"] == "Administration" and admin["Droit"] == "Accès au module «\u00a0Administration\u00a0»"
     assert admin["Administrateur"] == "✓"
     assert [admin[p] for p in ("Manager", "Conseiller", "Conseiller junior", "Back-office")] == ["", "", "", ""]
     subscription = rows["administration.subscription_access"]
     assert subscription["Manager"] == "✓" and subscription["Conseiller"] == ""
     # a Services tab ticked by « Appliquer tous les droits » but the module unticked: ticked, no effect
     editions = rows["configuration.services_editions_tab"]
-    assert editions["Onglet"] == "Configuration de l'application" and editions["Droit"] == "Editions"
+    assert editions["Onglet"] == "Configuration de l’application" and editions["Droit"] == "Editions [assumed]"
     assert editions["Conseiller junior"] == "✓ (sans effet)" and editions["Conseiller"] == "✓"
     assert rows["agenda.view_calendars"]["Manager"] == "Voir mon agenda et ceux des utilisateurs qui me sont rattachés"
     assert rows["agenda.view_calendars"]["Conseiller junior"] == "Voir uniquement mon agenda"
@@ -72,7 +72,7 @@ def test_profiles_sheet_groups_rights_in_the_screen_order_of_tabs(workbook: Path
     assert in_order == [
         "Administration",
         "Agenda",
-        "Configuration de l'application",
+        "Configuration de l’application",
         "Contact",
         "Requêtes",
         "Portefeuille",
@@ -87,13 +87,26 @@ def test_users_sheet_has_every_field(workbook: Path) -> None:
     assert lpetit["Prénom"] == "Lucas" and lpetit["Nom"] == "Petit"
     assert lpetit["Email professionnel"] == "lucas.petit@dubois-patrimoine.fr"
     assert lpetit["Structure"] == "paris" and lpetit["Identifiant conseiller"] == "RH-0020"
-    assert lpetit["Profil de droit d'utilisation"] == "Conseiller junior" and lpetit["Responsable"] == "adubois"
+    assert lpetit["Profil de droit d’utilisation"] == "Conseiller junior" and lpetit["Responsable"] == "adubois"
     assert lpetit["Accès à la signature électronique"] == "Non"
     assert rows["arousseau"]["Utilisateur actif"] == "Non"
-    assert rows["jdurand"]["Droit d'attribution des accès MoneyPitch"] == "Limités à…"
+    assert rows["jdurand"]["Droit d’attribution des accès MoneyPitch"] == "Limités à…"
     assert rows["jdurand"]["Accès MoneyPitch (limite)"] == 20
     assert rows["crobert"]["Titre"] == "Autre" and rows["crobert"]["Titre (Autre)"] == "Me"
-    assert rows["ychevalier"]["Exclure des emails envoyés par Harvest"] == "Oui"
+    assert rows["ychevalier"]["Exclure cet utilisateur des destinataires des emails envoyés par Harvest"] == "Oui"
+
+
+def test_user_column_labels_are_the_screens_where_the_guide_names_them() -> None:
+    from ruamel.yaml import YAML
+
+    from o2s_config.render.workbook import USER_FIELDS
+
+    facts = Path(__file__).parent / "data" / "guide" / "guide-facts.yaml"
+    named = set(YAML(typ="safe", pure=True).load(facts.read_text(encoding="utf-8"))["user_fields"])
+    for label in USER_FIELDS.values():
+        assert "'" not in label, label  # the screen writes ’
+    # every field of the screen the table shows carries the guide's label (the login is the row's key)
+    assert named - set(USER_FIELDS.values()) == {"Identifiant de connexion"}
 
 
 def test_visibility_sheet_gives_scopes_counts_and_lists(workbook: Path) -> None:
@@ -119,7 +132,7 @@ def test_summary_names_source_administrators_and_profiles(workbook: Path) -> Non
     rows = CalamineWorkbook.from_path(str(workbook)).get_sheet_by_name("Synthèse").to_python()
     values = {row[0]: row[1] for row in rows if row and row[0]}
     assert values["Utilisateurs actifs"] == 14
-    assert values["Administrateurs (« Accès au module « Administration » »)"] == "vgirard"
+    assert values["Administrateurs (« Accès au module «\u00a0Administration\u00a0» »)"] == "vgirard"
     assert values["Violations de politiques"] == 0
     junior = next(row for row in rows if row[0] == "Conseiller junior")
     assert junior[1:4] == [3, "Voir uniquement mon agenda", "Mes clients et ceux du groupe"]
@@ -156,4 +169,4 @@ def test_libreoffice_opens_every_sheet(workbook: Path, tmp_path: Path) -> None:
     produced = sorted(p.name for p in tmp_path.glob("*.csv"))
     assert produced == sorted(f"revue-{name}.csv" for name in SHEETS)
     profiles = (tmp_path / "revue-Profils.csv").read_text(encoding="utf-8")
-    assert "Accès au module « Administration »" in profiles
+    assert "Accès au module «\u00a0Administration\u00a0»" in profiles

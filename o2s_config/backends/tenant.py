@@ -32,7 +32,7 @@ from o2s_config.kinds import (
     USER,
 )
 from o2s_config.model import Organisation
-from o2s_config.model.services import MAIL_SERVERS
+from o2s_config.model.services import MAIL_SERVERS, EmailServer
 
 EXT = "/ext/v1"
 FILES = f"{EXT}/files"
@@ -184,6 +184,9 @@ def _users(body: Any, state: TenantState, endpoint: str) -> Sections:
         etag = optional(ext, "etag", str, endpoint, f"{where}.ext")
         state.remember(USER.name, login, required(item, "id", int, endpoint, where), etag)
         found[login] = {k: v for k, v in ext.items() if k not in USER_EXTRA and v is not None}
+        servers = optional(ext, "email_server", dict, endpoint, f"{where}.ext")
+        if servers is not None:
+            found[login]["email_server"] = _strip_servers(servers, f"users.{login}", state, endpoint)
     return found
 
 
@@ -213,15 +216,20 @@ def _establishment(body: Any, state: TenantState, endpoint: str) -> Any:
 def _services(body: Any, state: TenantState, endpoint: str) -> Sections:
     """Services without the stored password fingerprints (kept aside: the model has no room for them)."""
     services = document(body, endpoint)
-    servers = optional(services, "email_server", dict, endpoint, "") or {}
+    _strip_servers(optional(services, "email_server", dict, endpoint, "") or {}, "", state, endpoint)
+    state.documents[SERVICE.name] = services
+    return services
+
+
+def _strip_servers(servers: dict[str, Any], owner: str, state: TenantState, endpoint: str) -> dict[str, Any]:
+    """A mail server pair without its fingerprints, kept aside as ``[owner.]email_server.smtp``."""
     for name in MAIL_SERVERS:
         server = servers.get(name)
         if isinstance(server, dict) and "password_fingerprint" in server:
-            where = f"email_server.{name}"
+            where = f"{owner}.email_server.{name}" if owner else f"email_server.{name}"
             state.secret_fingerprints[where] = required(server, "password_fingerprint", str, endpoint, where)
             del server["password_fingerprint"]
-    state.documents[SERVICE.name] = services
-    return services
+    return servers
 
 
 def _codes(body: Any, state: TenantState, endpoint: str) -> list[dict[str, Any]]:
@@ -233,7 +241,8 @@ def _codes(body: Any, state: TenantState, endpoint: str) -> list[dict[str, Any]]
         key = EXTRANET_CODE.key_of(provider, code)
         etag = optional(item, "etag", str, endpoint, where)
         state.remember(EXTRANET_CODE.name, key, required(item, "id", int, endpoint, where), etag)
-        codes.append({k: item[k] for k in ("provider", "code", "advisor", "authorisation_letter") if item.get(k)})
+        fields = ("provider", "code", "advisor", "authorisation_letter", "status")
+        codes.append({k: item[k] for k in fields if item.get(k)})
     return codes
 
 
@@ -269,16 +278,31 @@ STORED_SECRET = SecretStr("\x00stored secret\x00")  # a password the tenant hold
 def settle_secrets(state: TenantState, desired: Organisation | None) -> Organisation:
     """The tenant's state with each stored password shown as the file's when their fingerprints match.
 
-    Passwords are write-only: only this comparison tells whether the file changes them.
+    Passwords are write-only: only this comparison tells whether the file changes them. The
+    firm-wide (old) mail server and each user's own are settled alike.
     """
     current = state.organisation
-    if not state.secret_fingerprints or current.services is None or current.services.email_server is None:
+    if not state.secret_fingerprints:
         return current
-    wanted = desired.services.email_server if desired and desired.services else None
-    servers = current.services.email_server
+    if current.services is not None and current.services.email_server is not None:
+        wanted = desired.services.email_server if desired and desired.services else None
+        settled = _settle_servers(current.services.email_server, wanted, "", state)
+        current = current.model_copy(update={"services": current.services.model_copy(update={"email_server": settled})})
+    users = dict(current.users or {})
+    wanted_users = (desired.users if desired else None) or {}
+    for login, user in users.items():
+        if user.email_server is not None:
+            wanted = wanted_users[login].email_server if login in wanted_users else None
+            settled = _settle_servers(user.email_server, wanted, f"users.{login}", state)
+            users[login] = user.model_copy(update={"email_server": settled})
+    return current.model_copy(update={"users": users}) if current.users is not None else current
+
+
+def _settle_servers(servers: EmailServer, wanted: EmailServer | None, owner: str, state: TenantState) -> EmailServer:
     update: dict[str, Any] = {}
     for name in MAIL_SERVERS:
-        fingerprint = state.secret_fingerprints.get(f"email_server.{name}")
+        where = f"{owner}.email_server.{name}" if owner else f"email_server.{name}"
+        fingerprint = state.secret_fingerprints.get(where)
         server = getattr(servers, name)
         if fingerprint is None or server is None:
             continue
@@ -288,5 +312,4 @@ def settle_secrets(state: TenantState, desired: Organisation | None) -> Organisa
         update[name] = server.model_copy(
             update={"password": SecretStr(password) if same and password else STORED_SECRET}
         )
-    email_server = servers.model_copy(update=update)
-    return current.model_copy(update={"services": current.services.model_copy(update={"email_server": email_server})})
+    return servers.model_copy(update=update)

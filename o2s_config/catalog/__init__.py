@@ -17,6 +17,7 @@ from o2s_config.suggest import closest
 
 RightValue = bool | str
 RightsMap = dict[str, dict[str, RightValue]]
+ASSUMED = " [assumed]"  # after a label, a choice or a rule the set-up guide does not name
 
 # « Accès au module « Administration » »: whoever holds it administers the firm (lockout rules).
 ADMIN_TAB, ADMIN_RIGHT_ID = "administration", "module_access"
@@ -42,11 +43,23 @@ class Right:
     sensitive: bool = False
     assumption: bool = False
     requires: str = ""
+    assumed_choices: frozenset[str] = frozenset()
+    all_assumption: bool = False
 
     @property
     def key(self) -> str:
         """The dotted key, ``tab.id``, used in plans and messages."""
         return f"{self.tab}.{self.id}"
+
+    @property
+    def marked_label(self) -> str:
+        """The French label, followed by `` [assumed]`` when the guide does not name this right."""
+        return self.label + (ASSUMED if self.assumption else "")
+
+    @property
+    def widest(self) -> RightValue:
+        """The widest value: what the built-in Administrateur holds (``absolument tous les droits``)."""
+        return list(self.choices)[-1] if self.kind == "scope" else True
 
     def accepts(self, value: object) -> bool:
         if self.kind == "flag":
@@ -65,6 +78,11 @@ class Right:
         if self.kind == "flag":
             return "coché" if value else "décoché"
         return self.choices.get(str(value), str(value))
+
+    def marked_value_label(self, value: RightValue) -> str:
+        """``value_label``, followed by `` [assumed]`` when the guide does not name that choice."""
+        assumed = self.kind == "scope" and str(value) in self.assumed_choices
+        return self.value_label(value) + (ASSUMED if assumed else "")
 
 
 @dataclass(frozen=True)
@@ -85,6 +103,12 @@ class Constraint:
     when_right: str = ""
     when_equals: RightValue = ""
     any_of: tuple[str, ...] = ()
+    assumption: bool = False
+
+    @property
+    def marked_message(self) -> str:
+        """The message, followed by `` [assumed]`` when the guide does not state this rule."""
+        return self.message + (ASSUMED if self.assumption else "")
 
     def violated_by(self, rights: RightsMap) -> bool:
         """True when a complete rights map breaks this rule."""
@@ -125,6 +149,10 @@ class Catalog:
             for tab in self.tabs.values()
         }
 
+    def administrator(self) -> RightsMap:
+        """The built-in Administrateur's rights: every box ticked, every drop-down at its widest choice."""
+        return {tab.id: {r.id: r.widest for r in tab.rights.values()} for tab in self.tabs.values()}
+
     def suggest_tab(self, name: str) -> str | None:
         return closest(name, list(self.tabs))
 
@@ -159,6 +187,8 @@ def _parse(raw: dict[str, object]) -> Catalog:
                 sensitive=bool(r.get("sensitive", False)),
                 assumption=bool(r.get("assumption", False)),
                 requires=str(r.get("requires", "")),
+                assumed_choices=frozenset(r.get("assumed_choices", ())),
+                all_assumption=bool(r.get("all_assumption", False)),
             )
         tabs[tab_id] = Tab(id=tab_id, label=tab_raw["label"], rights=rights)
     constraints = tuple(
@@ -170,6 +200,7 @@ def _parse(raw: dict[str, object]) -> Catalog:
             when_right=c.get("when", {}).get("right", ""),
             when_equals=c.get("when", {}).get("equals", ""),
             any_of=tuple(c.get("any_of", ())),
+            assumption=bool(c.get("assumption", False)),
         )
         for c in raw.get("constraints", [])  # type: ignore[attr-defined]
     )

@@ -1,4 +1,4 @@
-"""Aggregation: extranet codes belong to known advisors and are not given twice."""
+"""Aggregation: extranet codes belong to known advisors (« Conseiller » = Oui) and are not given twice."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from o2s_config.checks.context import CheckContext
 from o2s_config.checks.services import file_reference_errors
+from o2s_config.checks.users import advisor_errors
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.keys import natural_key
 
@@ -27,5 +28,14 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
         seen.setdefault(key, index)
         if users is not None and code.advisor not in users:
             yield ctx.at((*path, "advisor"), f"unknown user '{code.advisor}'")
+        else:
+            yield from advisor_errors(ctx, (*path, "advisor"), code.advisor, "extranet codes")
+        if code.status == "not_operational":
+            yield ctx.at(
+                (*path, "status"),
+                f"extranet code '{code.code}' of '{code.provider}' is « non opérationnel » in O2S: correct the code "
+                "(a corrected code is a new request)",
+                warning=True,
+            )
         if code.authorisation_letter is not None:
             yield from file_reference_errors(ctx, (*path, "authorisation_letter"), code.authorisation_letter)

@@ -91,7 +91,7 @@ def _administrators(policies: Policies, access: AccessMap, catalog: Catalog) -> 
         return
     admins = [a.login for a in access.administrators()]
     right = catalog.by_key(ADMIN_RIGHT)
-    label = right.label if right else ADMIN_RIGHT
+    label = right.marked_label if right else ADMIN_RIGHT
     listed = ", ".join(admins) if admins else "nobody"
     if bounds.min is not None and len(admins) < bounds.min:
         yield Violation(
@@ -133,7 +133,7 @@ def _forbidden(
                 yield Violation(
                     "forbidden_rights",
                     where,
-                    f"profile '{label}' grants « {right.label} » ({right.key})",
+                    f"profile '{label}' grants « {right.marked_label} » ({right.key})",
                     key=not explicit,
                 )
         for login, user in (org.users or {}).items():
@@ -150,7 +150,7 @@ def _forbidden(
                         "forbidden_rights",
                         ("users", login, "custom_profile"),
                         f"the custom profile of '{login}', copied from '{label}', "
-                        f"grants « {right.label} » ({right.key})",
+                        f"grants « {right.marked_label} » ({right.key})",
                         key=True,
                     )
 

@@ -48,7 +48,9 @@ def rights_errors(ctx: CheckContext, path: DocPath, spec: RightsSet, catalog: Ca
                 yield ctx.at(here, f"unknown right '{tab}.{right_id}'" + did_you_mean(hint), key=True)
             elif not right.accepts(value):
                 expected = "true or false" if right.kind == "flag" else "one of " + ", ".join(right.choices)
-                yield ctx.at(here, f"right '{right.key}' ({right.label}): expected {expected}, got '{_written(value)}'")
+                yield ctx.at(
+                    here, f"right '{right.key}' ({right.marked_label}): expected {expected}, got '{_written(value)}'"
+                )
 
 
 def _written(value: object) -> str:
@@ -66,10 +68,10 @@ def constraint_errors(ctx: CheckContext, path: DocPath, spec: RightsSet, base: R
             # the screen unticks the box by itself: only an explicit "true" contradicts it
             condition = effective.get(tab, {}).get(right_id) is False and explicit is True
             if condition and _when_holds(constraint.when_right, constraint.when_equals, effective):
-                yield ctx.at((*path, "rights", tab, right_id), constraint.message)
+                yield ctx.at((*path, "rights", tab, right_id), constraint.marked_message)
         elif constraint.violated_by(effective):
             where = (*path, "rights", tab, right_id) if explicit is not None else path
-            yield ctx.at(where, constraint.message, key=explicit is None)
+            yield ctx.at(where, constraint.marked_message, key=explicit is None)
 
 
 def _when_holds(dotted: str, equals: object, rights: RightsMap) -> bool:
@@ -129,7 +131,7 @@ def sensitive_warnings(
     ctx: CheckContext, path: DocPath, rights: RightsMap, who: str | None = None
 ) -> Iterator[Diagnostic]:
     """Granting a right the O2S screen calls sensitive, outside Administrateur, deserves a second look."""
-    granted = [r.label for r in ctx.catalog.all_rights() if r.sensitive and r.grants(rights)]
+    granted = [r.marked_label for r in ctx.catalog.all_rights() if r.sensitive and r.grants(rights)]
     if granted:
         listed = ", ".join(f"« {label} »" for label in granted)
         name = who or f"'{path[-1]}'"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from o2s_config.checks.context import CheckContext, DocPath
+from o2s_config.checks.context import CheckContext, DocPath, closest
+from o2s_config.checks.mail import mail_secret_errors
+from o2s_config.checks.users import advisor_errors
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.model.hierarchy import manager_map
-from o2s_config.model.services import MAIL_SERVERS, password_variable
-from o2s_config.positioned import SecretText
 from o2s_config.references import UnsafeReferenceError, is_tenant_file_name, resolve_reference
 
 
@@ -18,11 +18,14 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
         return
     yield from _user_references(ctx)
     yield from _secrets(ctx)
+    yield from _catalogue_references(ctx)
     if services.logos is not None:
         for name in ("application", "print"):
             value = getattr(services.logos, name)
             if value is not None:
                 yield from file_reference_errors(ctx, ("services", "logos", name), value)
+    for name, word in (services.word_templates or {}).items():
+        yield from file_reference_errors(ctx, ("services", "word_templates", name, "file"), word.file)
     for label, template in (services.email_templates or {}).items():
         if template.body_file is not None:
             yield from file_reference_errors(
@@ -37,8 +40,19 @@ def _user_references(ctx: CheckContext) -> Iterator[Diagnostic]:
         return
     alerts = services.alerts
     advisor = alerts.new_clients.default_advisor if alerts and alerts.new_clients else None
+    where: DocPath = ("services", "alerts", "new_clients", "default_advisor")
     if advisor is not None and advisor not in users:
-        yield ctx.at(("services", "alerts", "new_clients", "default_advisor"), f"unknown user '{advisor}'")
+        yield ctx.at(where, f"unknown user '{advisor}'")
+    elif advisor is not None:
+        yield from advisor_errors(ctx, where, advisor, "new clients")
+    for name, operation in (services.commercial_operations or {}).items():
+        for login in operation.objectives or {}:
+            if login not in users:
+                yield ctx.at(
+                    ("services", "commercial_operations", name, "objectives", login),
+                    f"unknown user '{login}'",
+                    key=True,
+                )
     copy = services.editions.copy_to if services.editions else None
     if copy is None:
         return
@@ -56,15 +70,22 @@ def _user_references(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 
 def _secrets(ctx: CheckContext) -> Iterator[Diagnostic]:
-    """Passwords must come from ${env:VAR}: a password written in a file in git is a leaked password."""
-    for server in MAIL_SERVERS:
-        path: DocPath = ("services", "email_server", server, "password")
-        value = ctx.raw(path)
-        if value is not None and not isinstance(value, SecretText):
+    """The firm-wide (old) mail server's passwords come from ${env:VAR} (see ``mail_secret_errors``)."""
+    yield from mail_secret_errors(ctx, ("services", "email_server"))
+
+
+def _catalogue_references(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """« Commissions perçues » are set on products of the catalogue (when the file manages it)."""
+    services = ctx.org.services
+    if services is None or services.products is None:
+        return
+    for code in services.received_commissions or {}:
+        if code not in services.products:
+            hint = closest(code, set(services.products))
             yield ctx.at(
-                path,
-                f"the {server.upper()} password must come from the environment, "
-                f"e.g. ${{env:{password_variable(server)}}}",
+                ("services", "received_commissions", code),
+                f"unknown product '{code}'{hint} (see services.products)",
+                key=True,
             )
 
 

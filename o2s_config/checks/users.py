@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from o2s_config import billing
 from o2s_config.catalog import ADMIN_RIGHT_ID, ADMIN_TAB, RightsMap, grants_admin
 from o2s_config.checks.context import CheckContext, DocPath, closest
 from o2s_config.checks.keys import why_same
+from o2s_config.checks.mail import mail_secret_errors
 from o2s_config.checks.profiles import constraint_errors, rights_errors, sensitive_warnings
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.keys import natural_key
 from o2s_config.model import ADMIN_PROFILE, User
 from o2s_config.resolve import UnknownBaseError, resolve_custom
-
-BILLED = ("patritheque", "elearning", "moneypitch")
 
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -21,8 +21,9 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     yield from _unique(ctx, users)
     for login, user in users.items():
         yield from _references(ctx, ("users", login), user)
+        yield from _sign_in(ctx, ("users", login), user)
+        yield from mail_secret_errors(ctx, ("users", login, "email_server"), login)
     yield from _lockout(ctx, users)
-    yield from _billed_warnings(ctx, users)
 
 
 def _unique(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
@@ -46,7 +47,11 @@ def _unique(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
 
 
 def _references(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagnostic]:
-    if ctx.managed("structures") and user.structure not in ctx.known["structures"]:
+    structures = ctx.known.get("structures")
+    if user.structure is None and structures is not None and len(structures) > 1:
+        listed = ", ".join(sorted(structures))
+        yield ctx.at(path, f"'structure' is required: the firm has several structures ({listed})", key=True)
+    elif user.structure is not None and structures is not None and user.structure not in structures:
         hint = closest(user.structure, ctx.known["structures"])
         yield ctx.at((*path, "structure"), f"unknown structure '{user.structure}'{hint}")
     known_profiles = ctx.known.get("profiles")
@@ -75,6 +80,27 @@ def _references(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagno
             yield from sensitive_warnings(ctx, (*path, "custom_profile"), effective, who)
 
 
+def _sign_in(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagnostic]:
+    """A user may go without « Identifiant de connexion » only under SSO, or while inactive (set-up guide)."""
+    if user.has_login is False and ctx.org.sign_in != "sso" and user.active is not False:
+        yield ctx.at(
+            (*path, "has_login"),
+            "a user without « Identifiant de connexion » must be inactive (active: false), "
+            "or the firm must sign in through SSO (sign_in: sso)",
+        )
+
+
+def advisor_errors(ctx: CheckContext, path: DocPath, login: str, receives: str) -> Iterator[Diagnostic]:
+    """A user with « Conseiller » = Non (``advisor: false``) is given no new clients and holds no codes."""
+    user = (ctx.org.users or {}).get(login)
+    if user is not None and user.advisor is False:
+        yield ctx.at(
+            path,
+            f"'{login}' is not an advisor (users.{login}.advisor is false, « Conseiller » = Non): "
+            f"O2S gives {receives} to advisors only",
+        )
+
+
 def _custom_base(ctx: CheckContext, base: str) -> RightsMap | None:
     if base in ("all", "none"):
         return ctx.catalog.full(base)  # type: ignore[arg-type]
@@ -99,27 +125,19 @@ def _lockout(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
         rights = effective_rights(ctx, user)
         if user.active is not False and (rights is None or grants_admin(rights)):
             return  # None: the file does not say, so it does not take the right away
-    label = ctx.catalog.tabs[ADMIN_TAB].rights[ADMIN_RIGHT_ID].label
+    label = ctx.catalog.tabs[ADMIN_TAB].rights[ADMIN_RIGHT_ID].marked_label
     yield ctx.at(
         ("users",), f"no active user keeps « {label} »: the firm would be locked out of administration", key=True
     )
 
 
-def _billed_warnings(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
-    """One warning per billed option switched on, naming who gets it (O2S bills them monthly)."""
-    holders: dict[str, list[str]] = {}
-    for login, user in users.items():
-        if user.esignature:
-            holders.setdefault("esignature", []).append(login)
-        options = user.options
-        if options is None:
-            continue
-        for name in BILLED:
-            if getattr(options, name):
-                holders.setdefault(f"options.{name}", []).append(login)
-    for option, logins in holders.items():
-        shown = ", ".join(logins[:5]) + (f" and {len(logins) - 5} more" if len(logins) > 5 else "")
-        first = ("users", logins[0], *option.split("."))
-        yield ctx.at(
-            first, f"billed option '{option}' is switched on for {len(logins)} user(s): {shown}", key=True, warning=True
-        )
+def billed_warnings(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """One warning per billed option that covers the file's active users once applied (``billing.py`` decides).
+
+    Placed on the first user's field when the file writes it, else on his key (a default bills too).
+    """
+    for found in billing.warnings(billing.coverage(ctx.org.users or {})):
+        first = found.logins[0]
+        field = ("users", first, *found.option.key.split("."))
+        written = ctx.raw(field) is not None
+        yield ctx.at(field if written else ("users", first), found.message, key=True, warning=True)

@@ -50,6 +50,11 @@ DEADLINE = click.option(
 )
 
 
+def run_on_target(target: str | None, work: Callable[[O2SClient], Awaitable[T]]) -> T:
+    """Run ``work`` with the one client for ``target`` (for commands beyond plan, apply and export)."""
+    return _run(target, 8, None, work)
+
+
 def _client(target: str | None, parallelism: int, deadline: float | None) -> O2SClient:
     """The one client for ``target``, bounded by the command's deadline (started now)."""
     limit = Deadline(deadline_seconds(deadline))

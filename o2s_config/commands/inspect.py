@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from o2s_config.catalog import Catalog, load_catalog
+from o2s_config.catalog import ASSUMED, Catalog, load_catalog
 from o2s_config.commands import DEFAULT_FILE
 from o2s_config.errors import O2SConfigError
 from o2s_config.render.rights import rights_lines
@@ -14,14 +14,18 @@ from o2s_config.validate import validate_file
 
 
 def catalogue_lines(catalog: Catalog) -> list[str]:
-    """One line per right: key, kind and choices, French label, markers."""
+    """One line per right (key, French label, kind, markers), then one per choice of a scope."""
     lines: list[str] = []
     for tab in catalog.tabs.values():
         lines.append(f"{tab.id}  ({tab.label})")
         for right in tab.rights.values():
             kind = "flag" if right.kind == "flag" else "scope: " + " | ".join(right.choices)
-            marks = "".join((" [sensitive]" if right.sensitive else "", " [assumed]" if right.assumption else ""))
-            lines.append(f"  {right.key:<40} {right.label}  ({kind}){marks}")
+            marks = " [sensitive]" if right.sensitive else ""
+            lines.append(f"  {right.key:<40} {right.marked_label}  ({kind}){marks}")
+            for value in right.choices if right.kind == "scope" else ():
+                applied = " (Appliquer tous les droits" + (ASSUMED if right.all_assumption else "") + ")"
+                note = applied if value == right.all_value else ""
+                lines.append(f"  {'':<40}   {value}: {right.marked_value_label(value)}{note}")
     return lines
 
 

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from o2s_config.model.common import Address, Email, Phone, Strict
 
 
 class ExtranetCode(Strict):
-    """A custodian's extranet code assigned to an advisor; (provider, code) is its key."""
+    """A custodian's extranet code requested for an advisor (« Nouvelle demande »); (provider, code) is its key."""
 
     provider: str = Field(min_length=1, description="the custodian ('dépositaire', 'fournisseur')")
     code: str = Field(min_length=1, description="'code apporteur'")
     advisor: str = Field(description="login of the advisor the code is assigned to")
-    authorisation_letter: str | None = Field(default=None, description="path of the signed letter")
+    authorisation_letter: str | None = Field(
+        default=None, description="path of the signed authorisation letter the request (« Nouvelle demande ») carries"
+    )
+    status: Literal["requested", "operational", "not_operational"] | None = Field(
+        default=None,
+        description="what O2S made of the request, as read from the tenant (« non opérationnel »: an erroneous "
+        "code to correct); never written, never compared",
+    )
 
 
 class CustodianContact(Strict):

@@ -30,7 +30,7 @@ Activity = Literal["CIF", "COA", "IAS", "MIA", "MIAS", "IOBSP", "COBSP", "ALPSI"
 class GeneralInfo(Strict):
     """General information: shown in editions, letters and e-mail templates ("variables O2S")."""
 
-    name: str = Field(min_length=1, description="Raison sociale; changing it requires O2S support")
+    name: str = Field(min_length=1, description="Raison sociale")
     email: Email
     phone: Phone | None = None
     fax: Phone | None = None

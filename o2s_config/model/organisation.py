@@ -44,6 +44,11 @@ class Organisation(Strict):
     """An O2S organisation. A section left out is not managed; an empty one is managed and empty."""
 
     version: Literal[1]
+    sign_in: Literal["login", "sso"] | None = Field(
+        default=None,
+        description="how the firm's users sign in: 'login' (each has an « Identifiant de connexion », O2S's default) "
+        "or 'sso' (the firm's single sign-on: users may have none, has_login: false). Checked, not written",
+    )
     establishment: Establishment | None = None
     structures: dict[str, Structure] | None = None
     profiles: dict[str, Profile] | None = None

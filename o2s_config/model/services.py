@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -74,6 +75,10 @@ class EditionsCopy(Strict):
     elements: list[str] | None = Field(default=None, description="what is copied; all when absent")
 
 
+# A setting of a page whose fields the guide does not name: kept as the file writes it.
+Setting = StrictBool | StrictInt | StrictFloat | str
+
+
 class Editions(Strict):
     settings: dict[str, StrictBool | SettingInt | SettingFloat | SettingText] | None = None
     copy_to: EditionsCopy | None = None
@@ -112,6 +117,8 @@ class MailServer(Strict):
 
 
 class EmailServer(Strict):
+    """A mail server for sending (SMTP) and receiving (IMAP): each user's own, in Services > Emails."""
+
     smtp: MailServer | None = None
     imap: MailServer | None = None
 
@@ -120,9 +127,10 @@ class EmailServer(Strict):
 MAIL_SERVERS: tuple[str, ...] = tuple(EmailServer.model_fields)
 
 
-def password_variable(server: str) -> str:
-    """The environment variable a mail server's password is read from (``O2S_SMTP_PASSWORD``)."""
-    return f"O2S_{server.upper()}_PASSWORD"
+def password_variable(server: str, login: str | None = None) -> str:
+    """The environment variable a mail password is read from: ``O2S_SMTP_PASSWORD[_LOGIN]`` (a user's own)."""
+    suffix = "_" + re.sub(r"[^A-Z0-9]", "_", login.upper()) if login else ""
+    return f"O2S_{server.upper()}_PASSWORD{suffix}"
 
 
 class VigilanceLevel(Strict):
@@ -163,6 +171,71 @@ class Product(Strict):
     isin: Isin | None = None
 
 
+class CommercialOperation(Strict):
+    """An operation of Services > Affaires et opérations > Affaires / Opérations commerciales."""
+
+    description: str | None = None
+    start: date | None = None
+    end: date | None = None
+    objectives: dict[str, float] | None = Field(
+        default=None, description="the objective of each advisor (by login) in this operation"
+    )
+
+    @model_validator(mode="after")
+    def _in_order(self) -> CommercialOperation:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError("'end' is before 'start'")
+        return self
+
+
+class ReceivedCommission(Strict):
+    """« Commissions perçues » of one product: a rate (percent) per kind of transaction (versement, arbitrage…)."""
+
+    rates: dict[str, float] = Field(description="kind of transaction -> rate in percent")
+
+    @model_validator(mode="after")
+    def _percent(self) -> ReceivedCommission:
+        wrong = [kind for kind, rate in self.rates.items() if not 0 <= rate <= 100]
+        if wrong:
+            raise ValueError(f"a rate is a percentage between 0 and 100 ({', '.join(wrong)})")
+        return self
+
+
+class DocumentTemplate(Strict):
+    """A « Modèles de GED » entry: the documents expected for a client or for a product (support)."""
+
+    applies_to: Literal["client", "product"]
+    documents: list[str] = Field(description="the kinds of documents the template expects")
+
+
+class WordTemplate(Strict):
+    """A public Word template (« Modèles Word »): the firm's users may use it, not change it."""
+
+    file: str = Field(description="path of the .docx file, relative to the organisation file")
+    description: str | None = None
+
+
+# Where each Services section lives in O2S's screens (the set-up guide's menu paths): where an
+# administrator sets it by hand when the target cannot write it.
+SERVICE_PATHS: dict[str, str] = {
+    "contact_categories": "Services > Modules > Contacts > Catégories de contacts",
+    "commercial_operations": "Services > Affaires et opérations > Affaires / Opérations commerciales",
+    "products": "Services > Personnalisation > Catalogue produits",
+    "received_commissions": "Services > Personnalisation > Catalogue produits > Commissions perçues",
+    "document_templates": "Services > Personnalisation > Modèles de GED",
+    "compliance": "Services > Personnalisation > Paramétrage > Contact > Conformité",
+    "alerts": "Services > Modules > Accueil et pilotage > Alertes",
+    "logos": "Services > Personnalisation > Logos > Logo de l’application / Logo impression",
+    "editions": "Services > Editions",
+    "word_templates": "Services > Personnalisation > Modèles Word",
+    "agenda": "Services > Modules > Agenda > Options",
+    "email_templates": "Services > Personnalisation > Emails types",
+    "email_server": "Services > Emails",
+    "esignature": "Services > Personnalisation > Paramétrage > Signature électronique",
+    "moneypitch": "Services > MoneyPitch",
+}
+
+
 class Services(Strict):
     contact_categories: list[str] | None = None
     agenda: Agenda | None = None
@@ -170,7 +243,27 @@ class Services(Strict):
     editions: Editions | None = None
     logos: Logos | None = None
     email_templates: dict[str, EmailTemplate] | None = None
-    email_server: EmailServer | None = None
+    email_server: EmailServer | None = Field(
+        default=None,
+        description="the old firm-wide form, still read: O2S keeps the mail server per user "
+        "(Services > Emails), written users.<login>.email_server",
+    )
     compliance: Compliance | None = None
     advisor_statuses: dict[str, AdvisorStatus] | None = None
     products: dict[str, Product] | None = Field(default=None, description="product catalogue, by code")
+    commercial_operations: dict[str, CommercialOperation] | None = Field(
+        default=None, description="commercial operations by name, with each advisor's objective"
+    )
+    received_commissions: dict[str, ReceivedCommission] | None = Field(
+        default=None, description="« Commissions perçues », by product code (of products)"
+    )
+    document_templates: dict[str, DocumentTemplate] | None = Field(default=None, description="« Modèles de GED »")
+    word_templates: dict[str, WordTemplate] | None = Field(default=None, description="« Modèles Word », by name")
+    esignature: dict[str, Setting] | None = Field(
+        default=None,
+        description="Services > Personnalisation > Paramétrage > Signature électronique: the page's settings by "
+        "name (the guide names the page, not its fields)",
+    )
+    moneypitch: dict[str, Setting] | None = Field(
+        default=None, description="Services > MoneyPitch: the page's settings by name (the guide names the page only)"
+    )

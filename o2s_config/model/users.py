@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from o2s_config.model.common import Email, Strict
 from o2s_config.model.limits import MONEYPITCH_LIMIT_MAX
 from o2s_config.model.profiles import RightsSet
+from o2s_config.model.services import EmailServer
 
 
 class BilledOptions(Strict):
@@ -34,7 +35,11 @@ class User(Strict):
     first_name: str | None = None
     sender_name: str | None = Field(default=None, description="'Nom (email)': sender name of his e-mails")
     email: Email
-    structure: str
+    structure: str | None = Field(
+        default=None,
+        description="'Structure': the entity he belongs to; needed only when the firm has several "
+        "(O2S proposes the structures, its support changes them)",
+    )
     exclude_from_harvest_emails: bool | None = None
     active: bool | None = Field(default=None, description="O2S default: true")
     advisor: bool | None = Field(default=None, description="listed as an advisor; O2S default: true")
@@ -45,6 +50,14 @@ class User(Strict):
     moneypitch_limit: int | None = Field(default=None, ge=1, le=MONEYPITCH_LIMIT_MAX)
     esignature: bool | None = Field(default=None, description="e-signature access (billed); O2S default: true")
     options: BilledOptions | None = None
+    has_login: bool | None = Field(
+        default=None,
+        description="false: no « Identifiant de connexion » (the firm signs in through SSO, or an inactive user); "
+        "his key then only names him in this file and in the tenant's extension fields. O2S default: true",
+    )
+    email_server: EmailServer | None = Field(
+        default=None, description="Services > Emails: his own mail server; passwords only as ${env:VAR}"
+    )
     renamed_from: str | None = Field(default=None, description="the login this user had before")
 
     @model_validator(mode="after")

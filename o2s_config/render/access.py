@@ -32,14 +32,14 @@ def scope_label(catalog: Catalog, dotted: str, scope: str | None) -> str:
     right = catalog.by_key(dotted)
     if scope is None:
         return "unknown (no readable profile)"
-    return right.value_label(scope) if right else scope
+    return right.marked_value_label(scope) if right else scope
 
 
 def sensitive_labels(catalog: Catalog, access: UserAccess) -> list[str]:
     """The sensitive rights that take effect for this user, by French label."""
     if access.rights is None:
         return []
-    return [r.label for r in catalog.all_rights() if r.sensitive and r.grants(access.rights)]
+    return [r.marked_label for r in catalog.all_rights() if r.sensitive and r.grants(access.rights)]
 
 
 # --- text -------------------------------------------------------------------------------------
@@ -93,7 +93,7 @@ def user_text(access: AccessMap, catalog: Catalog, user: UserAccess) -> str:
         ("Clients", CLIENTS, user.client_scope, user.clients),
     ):
         right = catalog.by_key(dotted)
-        lines.append(f"{what}: « {right.label if right else dotted} » = {scope_label(catalog, dotted, scope)}")
+        lines.append(f"{what}: « {right.marked_label if right else dotted} » = {scope_label(catalog, dotted, scope)}")
         if seen is not None:
             lines.append(f"  sees {len(seen)} user(s):")
             lines += [f"    {login}  {name_of(access, login)}" for login in seen]

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from o2s_config.catalog import Catalog
+from o2s_config.catalog import ASSUMED, Catalog
 from o2s_config.changes import Change, FieldChange
 from o2s_config.kinds import (
     CUSTODIAN_CONTACT,
@@ -20,6 +20,8 @@ from o2s_config.kinds import (
     kind_of,
 )
 from o2s_config.masking import SENSITIVE
+from o2s_config.model.services import SERVICE_PATHS
+from o2s_config.plan import Plan
 
 
 def shown(change: FieldChange, value: Any) -> Any:
@@ -49,12 +51,26 @@ def described(change: FieldChange, value: Any, catalog: Catalog) -> str:
     right = right_of(change, catalog)
     if right is None or value is None or value == SENSITIVE:
         return value_text(value)
-    return f"{value_text(value)} ({right.value_label(value)})"
+    return f"{value_text(value)} ({right.marked_value_label(value)})"
 
 
-def field_label(change: FieldChange) -> str:
-    """The path, with the French label of the screen when there is one."""
-    return f"{change.path} « {change.label} »" if change.label else change.path
+def field_label(change: FieldChange, catalog: Catalog) -> str:
+    """The path, with the French label of the screen when there is one (`` [assumed]`` when the guide is silent)."""
+    if not change.label:
+        return change.path
+    right = right_of(change, catalog)
+    return f"{change.path} « {change.label} »" + (ASSUMED if right is not None and right.assumption else "")
+
+
+BILLED_TITLE = "Billed options (Abonnement > Utilisateurs), active users once applied"
+
+
+def billed_line(plan: Plan) -> str:
+    """The plan's billed summary in one line: each option, its users once applied, and now when it differs."""
+    parts = [
+        f"« {c.option.label} » {c.after}" + (f" (now {c.before})" if c.before != c.after else "") for c in plan.billed
+    ]
+    return f"{BILLED_TITLE}: " + "; ".join(parts) + "."
 
 
 def item_text(change: FieldChange, value: Any, catalog: Catalog) -> str:
@@ -99,5 +115,7 @@ def headline(change: Change) -> str:
 
 
 def manual_path(change: Change) -> str:
-    """Where in the O2S screens an administrator makes ``change`` by hand."""
+    """Where an administrator makes ``change`` by hand: a Services section's own page, else its kind's."""
+    if change.resource == SERVICE.name and change.key in SERVICE_PATHS:
+        return SERVICE_PATHS[change.key]
     return kind_of(change.resource).manual_path

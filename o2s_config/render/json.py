@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from o2s_config.changes import Change
+from o2s_config.catalog import load_catalog
+from o2s_config.changes import Change, FieldChange
 from o2s_config.plan import FORMAT_VERSION, Plan
-from o2s_config.render.common import manual_path, shown
+from o2s_config.render.common import manual_path, right_of, shown
 from o2s_config.render.escape import json_printable
 
 
@@ -19,6 +20,9 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "fingerprint": plan.fingerprint,
         "summary": plan.summary,
         "changes": [_change(c) for c in plan.changes],
+        "billed": [
+            {"option": c.option.key, "label": c.option.label, "before": c.before, "after": c.after} for c in plan.billed
+        ],
         "warnings": list(plan.warnings),
         "refusals": {"threshold": list(plan.threshold_violations), "lockout": list(plan.lockout_violations)},
     }
@@ -33,10 +37,7 @@ def _change(change: Change) -> dict[str, Any]:
         "action": change.action,
         "resource": change.resource,
         "key": change.key,
-        "fields": [
-            {"path": f.path, "label": f.label, "op": f.op, "before": shown(f, f.before), "after": shown(f, f.after)}
-            for f in change.fields
-        ],
+        "fields": [_field(f) for f in change.fields],
         "depends_on": list(change.depends_on),
         "manual": change.manual,
     }
@@ -44,6 +45,16 @@ def _change(change: Change) -> dict[str, Any]:
         found["renamed_from"] = change.renamed_from
     if change.manual:
         found["manual_path"] = manual_path(change)
+    return found
+
+
+def _field(change: FieldChange) -> dict[str, Any]:
+    found: dict[str, Any] = {"path": change.path, "label": change.label, "op": change.op}
+    found["before"] = shown(change, change.before)
+    found["after"] = shown(change, change.after)
+    right = right_of(change, load_catalog())
+    if right is not None and right.assumption:
+        found["assumed"] = True  # the set-up guide does not name this right: the label is our reading
     return found
 
 

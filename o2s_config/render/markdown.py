@@ -12,7 +12,7 @@ from o2s_config.catalog import Catalog
 from o2s_config.changes import Change, FieldChange
 from o2s_config.kinds import REGISTER
 from o2s_config.plan import Plan
-from o2s_config.render.common import HEADLINES, field_label, item_text, manual_path
+from o2s_config.render.common import BILLED_TITLE, HEADLINES, field_label, item_text, manual_path
 from o2s_config.render.escape import printable, printable_lines
 
 FOLD_AFTER = 20  # changes in a plan before its sections are folded
@@ -43,6 +43,9 @@ def render_markdown(plan: Plan, catalog: Catalog) -> str:
         changes = [c for c in plan.changes if c.resource == kind.name]
         if changes:
             out += _section(kind.title, changes, catalog, fold)
+    if plan.billed:
+        out += [f"### {BILLED_TITLE}", "", "| Option | Now | Once applied |", "|---|---:|---:|"]
+        out += [f"| {escape(c.option.label)} (`{c.option.key}`) | {c.before} | {c.after} |" for c in plan.billed] + [""]
     if plan.warnings:
         out += ["### Warnings", ""] + [f"- ⚠️ {escape(w)}" for w in plan.warnings] + [""]
     refusals = [*plan.lockout_violations, *plan.threshold_violations]
@@ -71,7 +74,7 @@ def _rows(change: Change, catalog: Catalog) -> list[str]:
     if not change.fields or change.action == "delete":
         return [f"| {action} | {key} |  |  |  |"]
     return [
-        f"| {action if i == 0 else ''} | {key if i == 0 else ''} | {escape(field_label(f))} | "
+        f"| {action if i == 0 else ''} | {key if i == 0 else ''} | {escape(field_label(f, catalog))} | "
         f"{escape(_before(f, catalog)) if change.action == 'update' else ''} | {escape(_after(f, catalog))} |"
         for i, f in enumerate(change.fields)
     ]

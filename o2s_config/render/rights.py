@@ -11,7 +11,7 @@ from o2s_config.resolve import without_effect
 
 
 def rights_lines(catalog: Catalog, rights: RightsMap, indent: str = "") -> list[str]:
-    """One line per right of the catalogue, grouped under its tab's label."""
+    """One line per right of the catalogue, grouped under its tab's label (``[assumed]`` where the guide is silent)."""
     inert = {right.key: right for right in without_effect(rights, catalog)}
     lines: list[str] = []
     for tab in catalog.tabs.values():
@@ -19,11 +19,11 @@ def rights_lines(catalog: Catalog, rights: RightsMap, indent: str = "") -> list[
         for right in tab.rights.values():
             value = rights.get(tab.id, {}).get(right.id, right.none_value)
             if right.kind == "flag":
-                line = f"{indent}  {'[x]' if value else '[ ]'} {right.label}  ({right.key})"
+                line = f"{indent}  {'[x]' if value else '[ ]'} {right.marked_label}  ({right.key})"
             else:
-                line = f"{indent}  {right.label} = {right.value_label(value)}  ({right.key})"
+                line = f"{indent}  {right.marked_label} = {right.marked_value_label(value)}  ({right.key})"
             if right.key in inert:
                 needed = catalog.by_key(right.requires)
-                line += f"  ticked, no effect: needs « {needed.label if needed else right.requires} »"
+                line += f"  ticked, no effect: needs « {needed.marked_label if needed else right.requires} »"
             lines.append(line)
     return lines

@@ -10,7 +10,7 @@ from rich.text import Text
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
 from o2s_config.plan import Plan
-from o2s_config.render.common import described, field_label, headline, item_text, manual_path
+from o2s_config.render.common import billed_line, described, field_label, headline, item_text, manual_path
 from o2s_config.render.escape import printable
 
 SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red")}
@@ -35,6 +35,8 @@ def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
     if plan.removals:
         removed = ", ".join(f"{c.resource} {printable(c.key)}" for c in plan.removals)
         lines.append(Text(f"Removes (deletes or deactivates): {removed}", style="bold red"))
+    if plan.billed:
+        lines.append(Text(billed_line(plan)))
     lines += [Text(f"Warning: {printable(w)}", style="yellow") for w in plan.warnings]
     refused = [*plan.lockout_violations, *plan.threshold_violations]
     lines += [Text(f"Refused: {printable(r)}", style="bold red") for r in refused]
@@ -53,7 +55,7 @@ def change_lines(change: Change, catalog: Catalog) -> list[Text]:
     for f in change.fields:
         if change.action == "delete":
             continue
-        line = Text(f"      {printable(field_label(f))}: ")
+        line = Text(f"      {printable(field_label(f, catalog))}: ")
         if f.op == "remove":
             line.append(printable(item_text(f, f.before, catalog)), style="red")
         elif f.op == "add":

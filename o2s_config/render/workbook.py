@@ -36,7 +36,8 @@ CELL_LIMIT = 32_767  # Excel's most characters in one cell
 MAX_WIDTH = 60
 PAIRS_SHEET_LIMIT = 50_000  # rows of « Qui voit qui »; above, the per-user lists and the JSON say it all
 
-# The O2S user screen's labels; a field this table does not name is shown under its own name.
+# The O2S user screen's labels, byte for byte (the guide's typography); a field this table does not
+# name is shown under its own name.
 USER_FIELDS = {
     "title": "Titre",
     "title_other": "Titre (Autre)",
@@ -46,13 +47,13 @@ USER_FIELDS = {
     "sender_name": "Nom (email)",
     "email": "Email professionnel",
     "structure": "Structure",
-    "exclude_from_harvest_emails": "Exclure des emails envoyés par Harvest",
+    "exclude_from_harvest_emails": "Exclure cet utilisateur des destinataires des emails envoyés par Harvest",
     "active": "Utilisateur actif",
     "advisor": "Conseiller",
     "commission_status": "Statut",
-    "profile": "Profil de droit d'utilisation",
+    "profile": "Profil de droit d’utilisation",
     "custom_profile": "Profil personnalisé",
-    "moneypitch_grant": "Droit d'attribution des accès MoneyPitch",
+    "moneypitch_grant": "Droit d’attribution des accès MoneyPitch",
     "moneypitch_limit": "Accès MoneyPitch (limite)",
     "esignature": "Accès à la signature électronique",
     "options": "Options facturées",
@@ -121,7 +122,10 @@ def summary_rows(
         ["Source", f"{source['name']} : {kind}"],
         ["Utilisateurs actifs", len(access.users)],
         ["Utilisateurs (actifs et inactifs)", len(access.everyone)],
-        [f"Administrateurs (« {admin.label if admin else 'Administration'} »)", _joined(access.administrators())],
+        [
+            f"Administrateurs (« {admin.marked_label if admin else 'Administration'} »)",
+            _joined(access.administrators()),
+        ],
         ["Violations de politiques", "aucune politique donnée" if violations is None else len(violations)],
     ]
     rows += [["Violation", text] for text in violations or []]
@@ -158,7 +162,7 @@ def _scope_of(rights: RightsMap, dotted: str) -> str | None:
 def _sensitive(catalog: Catalog, rights: RightsMap) -> str:
     """The sensitive rights that take effect in a profile, by label."""
     effective = effective_rights(rights, catalog)
-    return ", ".join(r.label for r in catalog.all_rights() if r.sensitive and r.grants(effective))
+    return ", ".join(r.marked_label for r in catalog.all_rights() if r.sensitive and r.grants(effective))
 
 
 def profile_rows(access: AccessMap, catalog: Catalog) -> tuple[list[str], list[list[Any]]]:
@@ -173,11 +177,11 @@ def profile_rows(access: AccessMap, catalog: Catalog) -> tuple[list[str], list[l
     rows: list[list[Any]] = []
     for tab in catalog.tabs.values():
         for right in tab.rights.values():
-            row: list[Any] = [tab.label, right.label, right.key]
+            row: list[Any] = [tab.label, right.marked_label, right.key]
             for (_, rights), dead in zip(columns, inert, strict=True):
                 value = rights.get(tab.id, {}).get(right.id, right.none_value)
                 if right.kind == "scope":
-                    row.append(right.value_label(value))
+                    row.append(right.marked_value_label(value))
                 elif value:
                     row.append(TICK_WITHOUT_EFFECT if right.key in dead else TICK)
                 else:

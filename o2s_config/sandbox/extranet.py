@@ -21,6 +21,7 @@ def to_wire(row: sqlite3.Row) -> dict[str, Any]:
         "code": row["code"],
         "advisor": row["login"],
         "authorisation_letter": row["letter"],
+        "status": row["status"],
         "etag": etag(row["version"]),
     }
 
@@ -44,20 +45,29 @@ def _columns(tx: Tx, code: ExtranetCode, own_id: int | None) -> tuple[Any, ...]:
 
 
 def create(tx: Tx, code: ExtranetCode) -> int:
-    """Assign a code; its id."""
+    """Record a request (« Nouvelle demande »): the code is "requested" until O2S makes something of it; its id."""
     cursor = tx.run(
-        "INSERT INTO extranet_codes (provider, code, user_id, letter, version) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO extranet_codes (provider, code, user_id, letter, version, status) VALUES (?, ?, ?, ?, ?, ?)",
         *_columns(tx, code, None),
+        code.status or "requested",
     )
     return int(cursor.lastrowid or 0)
 
 
 def replace(tx: Tx, code_id: int, code: ExtranetCode, if_match: str | None) -> None:
-    """Replace a code's provider, code, advisor and letter."""
-    check_if_match(if_match, get_row(tx, code_id)["version"])
+    """Replace a code's provider, code, advisor and letter; a corrected code is requested again.
+
+    ``status`` is O2S's verdict: a client never sends it, a rehearsal may (to play « non opérationnel »).
+    """
+    row = get_row(tx, code_id)
+    check_if_match(if_match, row["version"])
+    corrected = (row["provider"], row["code"]) != (code.provider, code.code)
+    status = code.status or ("requested" if corrected else row["status"])
     tx.run(
-        "UPDATE extranet_codes SET provider = ?, code = ?, user_id = ?, letter = ?, version = ? WHERE id = ?",
+        "UPDATE extranet_codes SET provider = ?, code = ?, user_id = ?, letter = ?, version = ?, status = ? "
+        "WHERE id = ?",
         *_columns(tx, code, code_id),
+        status,
         code_id,
     )
 

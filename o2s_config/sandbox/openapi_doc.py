@@ -29,7 +29,7 @@ BY_METHOD = {
 PUBLISHED_STATUSES = {"get": (404,), "post": (409,), "put": (404, 409), "delete": (404, 409)}
 _DESCRIPTIONS = {status: title for status, title in KINDS.values()}
 _DESCRIPTIONS[422] = "Invalid request, rights or hierarchy"
-_DESCRIPTIONS[409] = "Conflict: taken value, resource in use, lockout, or support required"
+_DESCRIPTIONS[409] = "Conflict: taken value, resource in use, or lockout"
 
 _PASSWORD_GRANT = {
     "type": "object",

@@ -1,4 +1,4 @@
-"""The outbox: e-mails the tenant would have sent (activation of new accounts). Nothing leaves it."""
+"""The outbox: e-mails the tenant would have sent (account activation, password reset). Nothing leaves it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from o2s_config.sandbox.store import Tx, now
 
 ACTIVATION_SUBJECT = "Activez votre compte O2S"
+RESET_SUBJECT = "Réinitialisez votre mot de passe O2S"
 
 
 def record_activation(tx: Tx, user_id: int, login: str, email: str) -> None:
@@ -15,16 +16,34 @@ def record_activation(tx: Tx, user_id: int, login: str, email: str) -> None:
     body = (
         f"Bonjour,\n\nvotre compte O2S « {login} » a été créé. Suivez le lien reçu pour choisir votre mot de passe.\n"
     )
-    tx.run(
+    _record(tx, "activation", user_id, login, email, ACTIVATION_SUBJECT, body)
+
+
+def record_password_reset(tx: Tx, user_id: int, login: str, email: str) -> int:
+    """Record the e-mail inviting a user to reset his password (« Envoyer la demande de réinitialisation… »)."""
+    body = f"Bonjour,\n\nune réinitialisation du mot de passe de votre compte O2S « {login} » a été demandée.\n"
+    return _record(tx, "password_reset", user_id, login, email, RESET_SUBJECT, body)
+
+
+def _record(tx: Tx, kind: str, user_id: int, login: str, email: str, subject: str, body: str) -> int:
+    cursor = tx.run(
         "INSERT INTO outbox (kind, user_id, login, recipient, subject, body, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        "activation",
+        kind,
         user_id,
         login,
         email,
-        ACTIVATION_SUBJECT,
+        subject,
         body,
         now(),
     )
+    return int(cursor.lastrowid or 0)
+
+
+def get_row(tx: Tx, entry_id: int) -> sqlite3.Row:
+    """One outbox entry (it exists: its id was just returned)."""
+    row = tx.one("SELECT * FROM outbox WHERE id = ?", entry_id)
+    assert row is not None
+    return row
 
 
 def discard(tx: Tx, user_id: int) -> None:

@@ -19,7 +19,6 @@ KINDS: dict[str, tuple[int, str]] = {
     "conflict": (409, "Conflict"),
     "in-use": (409, "Resource in use"),
     "lockout": (409, "Administration lockout"),
-    "support-required": (409, "Change requires O2S support"),
     "precondition-failed": (412, "Precondition failed"),
     "too-large": (413, "Payload too large"),
     "validation": (422, "Invalid request"),

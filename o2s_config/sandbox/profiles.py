@@ -150,8 +150,8 @@ def duplicate(tx: Tx, profile_id: int, label: str, valid: bool, if_match: str | 
 
 
 def seed_admin(tx: Tx) -> int:
-    """The built-in Administrateur profile: every right, immutable."""
-    return insert(tx, ADMIN_PROFILE, True, load_catalog().full("all"), builtin=True)
+    """The built-in Administrateur profile: every right at its widest, immutable."""
+    return insert(tx, ADMIN_PROFILE, True, load_catalog().administrator(), builtin=True)
 
 
 def id_by_label(tx: Tx, label: str) -> int:

@@ -58,6 +58,7 @@ CAPABILITIES: dict[str, Any] = {
         },
         "custodian_contact": {"read": False, "write": False},
         "outbox": {"read": True, "write": False},
+        "password_reset": {"read": False, "write": True},
     },
 }
 
@@ -253,6 +254,14 @@ def put_options(store: StoreDep, id: IdPath, body: BilledOptions, if_match: IfMa
         current = record_of(users.get_row(tx, id))["options"] or {}
         users.update(tx, id, {"options": {**current, **body.model_dump(exclude_unset=True)}}, if_match)
     return no_content(tx, tx.revision)
+
+
+@router.post("/users/{id}/password-reset", response_model=OutboxItem, status_code=202)
+def password_reset(store: StoreDep, id: IdPath) -> JSONResponse:
+    """ "Envoyer la demande de réinitialisation du mot de passe": the e-mail goes to the outbox."""
+    with store.write() as tx:
+        entry = outbox.get_row(tx, users.request_password_reset(tx, id))
+    return json_ok(tx, outbox.to_wire(entry), 202)
 
 
 @router.get("/outbox", response_model=list[OutboxItem])

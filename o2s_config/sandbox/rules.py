@@ -30,7 +30,7 @@ def check_overrides(overrides: Mapping[str, Mapping[str, object]], prefix: str =
             if not right.accepts(value):
                 expected = "true or false" if right.kind == "flag" else ", ".join(right.choices)
                 raise ProblemError(
-                    "rights", f"'{right.label}' ({tab}.{right_id}) takes {expected}, not {value!r}", where
+                    "rights", f"'{right.marked_label}' ({tab}.{right_id}) takes {expected}, not {value!r}", where
                 )
 
 
@@ -46,7 +46,9 @@ def effective_rights(
     check_overrides(overrides, prefix)
     rights = apply_overrides(base, overrides, catalog)
     for constraint in catalog.violations(rights):
-        raise ProblemError("rights", constraint.message, f"{prefix}.{constraint.right}", constraint=constraint.id)
+        raise ProblemError(
+            "rights", constraint.marked_message, f"{prefix}.{constraint.right}", constraint=constraint.id
+        )
     return rights
 
 
@@ -61,7 +63,7 @@ def check_admin_left(tx: Tx) -> None:
     if not left:
         raise ProblemError(
             "lockout",
-            "this change would leave no active user with « Accès au module « Administration » » "
+            "this change would leave no active user with « Accès au module «\u00a0Administration\u00a0» » "
             "(administration.module_access); keep at least one",
         )
 

@@ -12,10 +12,9 @@ import secrets
 from typing import Any
 
 from o2s_config.model import Establishment, Services
-from o2s_config.model.services import MAIL_SERVERS
+from o2s_config.model.services import MAIL_SERVERS, EmailServer
 from o2s_config.sandbox import documents
 from o2s_config.sandbox.etags import check_if_match
-from o2s_config.sandbox.problems import ProblemError
 from o2s_config.sandbox.store import Tx
 
 ESTABLISHMENT = "establishment"
@@ -36,15 +35,9 @@ def matches(candidate: str, stored: str) -> bool:
 
 
 def put_establishment(tx: Tx, establishment: Establishment, if_match: str | None) -> None:
-    """Replace the establishment; its raison sociale, once set, only O2S support changes."""
+    """Replace the establishment's three tabs."""
     found = documents.read(tx, ESTABLISHMENT)
     check_if_match(if_match, found[1] if found else 0)
-    if found is not None and found[0]["general"]["name"] != establishment.general.name:
-        raise ProblemError(
-            "support-required",
-            f"the raison sociale '{found[0]['general']['name']}' can only be changed by O2S support",
-            "general.name",
-        )
     documents.write(tx, ESTABLISHMENT, establishment.model_dump(mode="json", exclude_unset=True))
 
 
@@ -60,18 +53,32 @@ def _mail_server(given: Any, stored: dict[str, Any] | None) -> dict[str, Any]:
     return out
 
 
+def stored_email_server(server: EmailServer | None, stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A mail server pair as stored: passwords replaced by fingerprints, a password not given kept."""
+    if server is None:
+        return None
+    old = stored or {}
+    return {
+        name: _mail_server(getattr(server, name), old.get(name)) if getattr(server, name) is not None else None
+        for name in MAIL_SERVERS
+        if name in server.model_fields_set
+    }
+
+
+def without_fingerprints(stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A stored mail server pair as the model reads it (fingerprints are the tenant's, not the model's)."""
+    if stored is None:
+        return None
+    return {
+        name: {k: v for k, v in server.items() if k != "password_fingerprint"} if isinstance(server, dict) else server
+        for name, server in stored.items()
+    }
+
+
 def _stored_services(services: Services, stored: dict[str, Any]) -> dict[str, Any]:
     body: dict[str, Any] = services.model_dump(mode="json", exclude_unset=True, exclude={"email_server"})
-    if "email_server" in services.model_fields_set and services.email_server is not None:
-        server = services.email_server
-        old = stored.get("email_server") or {}
-        body["email_server"] = {
-            name: _mail_server(getattr(server, name), old.get(name)) if getattr(server, name) is not None else None
-            for name in MAIL_SERVERS
-            if name in server.model_fields_set
-        }
-    elif "email_server" in services.model_fields_set:
-        body["email_server"] = None
+    if "email_server" in services.model_fields_set:
+        body["email_server"] = stored_email_server(services.email_server, stored.get("email_server"))
     return body
 
 

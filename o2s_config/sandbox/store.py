@@ -71,6 +71,7 @@ CREATE TABLE IF NOT EXISTS extranet_codes (
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     letter TEXT,
     version INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'operational',
     UNIQUE (provider, code));
 CREATE TABLE IF NOT EXISTS documents (name TEXT PRIMARY KEY, body TEXT NOT NULL, version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
@@ -122,6 +123,18 @@ def add_folded_keys(conn: sqlite3.Connection) -> None:
         rows = conn.execute(f"SELECT id, {column} FROM {table} WHERE folded IS NULL").fetchall()
         conn.executemany(f"UPDATE {table} SET folded = ? WHERE id = ?", [(natural_key(key), i) for i, key in rows])
         conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_folded ON {table}(folded)")
+
+
+# Columns added after a table was first released: (table, column, definition). A file written
+# before gets them on opening (SQLite adds a column in place); existing rows take the default.
+_ADDED_COLUMNS = (("extranet_codes", "status", "TEXT NOT NULL DEFAULT 'operational'"),)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, column, definition in _ADDED_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
 
 @dataclass
@@ -194,6 +207,7 @@ class Store:
             if found is not None and str(found[0]) != str(SCHEMA_VERSION):
                 conn.execute("ROLLBACK")
                 raise SandboxDatabaseError(_unusable(self.path, str(found[0])))
+            _add_missing_columns(conn)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('revision', '0')")
             add_folded_keys(conn)

@@ -102,6 +102,14 @@ def delete(tx: Tx, structure_id: int, if_match: str | None) -> None:
     tx.run("DELETE FROM structures WHERE id = ?", structure_id)
 
 
+def only_code(tx: Tx) -> str:
+    """The code of the tenant's one structure: a user needs none named when the firm has one (422 otherwise)."""
+    codes = [row["code"] for row in tx.all("SELECT code FROM structures ORDER BY id LIMIT 2")]
+    if len(codes) != 1:
+        raise ProblemError("validation", "structure: required when the firm has several structures", "structure")
+    return str(codes[0])
+
+
 def id_by_code(tx: Tx, code: str) -> int:
     """The id of the structure with ``code``, or 422 on the ``structure`` field."""
     found = tx.scalar("SELECT id FROM structures WHERE code = ?", code)

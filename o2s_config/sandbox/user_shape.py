@@ -13,6 +13,7 @@ from typing import Any
 
 from o2s_config.model import User
 from o2s_config.sandbox.etags import etag
+from o2s_config.sandbox.settings import without_fingerprints
 from o2s_config.sandbox.store import dumps
 
 # the model's fields the tenant stores ("renamed_from" is an instruction to the engine, not state)
@@ -33,6 +34,8 @@ DATA_FIELDS: tuple[str, ...] = (
     "moneypitch_limit",
     "esignature",
     "options",
+    "has_login",
+    "email_server",
     "ref_externes",
     "telephones",
     "adresse",
@@ -50,6 +53,7 @@ DEFAULTS: dict[str, Any] = {
     "exclude_from_harvest_emails": False,
     "moneypitch_grant": "none",
     "options": DEFAULT_OPTIONS,
+    "has_login": True,
     "manager": None,
     "ref_externes": [],
     "telephones": [],
@@ -115,5 +119,8 @@ def data_of(record: dict[str, Any], custom_rights: Any) -> str:
 
 
 def model_view(record: dict[str, Any]) -> dict[str, Any]:
-    """The part of a record the organisation model's ``User`` validates."""
-    return {name: record[name] for name in MODEL_FIELDS}
+    """The part of a record the organisation model's ``User`` validates (stored fingerprints left out)."""
+    view = {name: record[name] for name in MODEL_FIELDS}
+    if isinstance(view["email_server"], dict):
+        view["email_server"] = without_fingerprints(view["email_server"])
+    return view

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from o2s_config.catalog import grants_admin
 from o2s_config.model import User
-from o2s_config.sandbox import natural_keys, outbox, profiles, structures
+from o2s_config.sandbox import natural_keys, outbox, profiles, settings, structures
 from o2s_config.sandbox.etags import check_if_match
 from o2s_config.sandbox.hierarchy import set_manager
 from o2s_config.sandbox.problems import ProblemError
@@ -44,7 +44,11 @@ def changes_of(tx: Tx, body: UtilisateurIn) -> dict[str, Any]:
     if body.donneesPersonnelles is not None:
         changes.update(_personal(body))
     if body.ext is not None:
-        changes.update(body.ext.model_dump(exclude_unset=True, by_alias=True, exclude={"manager_id", "etag"}))
+        excluded = {"manager_id", "etag", "email_server"}
+        changes.update(body.ext.model_dump(exclude_unset=True, by_alias=True, exclude=excluded))
+        if "email_server" in body.ext.model_fields_set:
+            # the model itself: its passwords are stored as fingerprints
+            changes["email_server"] = getattr(body.ext, "email_server")  # noqa: B009
     return changes
 
 
@@ -166,9 +170,21 @@ def _save_refs(tx: Tx, user_id: int, refs: list[dict[str, str]]) -> None:
         tx.run("INSERT INTO user_refs VALUES (?, ?, ?)", ref["referentiel"], ref["identifiant"], user_id)
 
 
+def _with_structure(tx: Tx, record: dict[str, Any]) -> dict[str, Any]:
+    """The record, in the tenant's one structure when it names none (O2S asks only when there are several)."""
+    return record if record["structure"] is not None else {**record, "structure": structures.only_code(tx)}
+
+
+def _with_mail_server(record: dict[str, Any], changes: dict[str, Any], stored: Any) -> dict[str, Any]:
+    """The record with the mail server a request gives stored as the tenant keeps it (passwords fingerprinted)."""
+    if "email_server" not in changes:
+        return record
+    return {**record, "email_server": settings.stored_email_server(changes["email_server"], stored)}
+
+
 def create(tx: Tx, changes: dict[str, Any]) -> int:
     """Create a user from the fields a request sets; records his activation e-mail. His id."""
-    record = merged(DEFAULTS, changes)
+    record = _with_mail_server(_with_structure(tx, merged(DEFAULTS, changes)), changes, None)
     check_record(record)
     _check_unique(tx, record, None)
     custom = _custom_rights(tx, record, changes, None)
@@ -186,7 +202,8 @@ def create(tx: Tx, changes: dict[str, Any]) -> int:
     _save_refs(tx, user_id, record["ref_externes"])
     if record["manager"] is not None:
         set_manager(tx, user_id, _id_by_login(tx, record["manager"], "manager"))
-    outbox.record_activation(tx, user_id, record["login"], record["email"])
+    if record["has_login"] is not False:  # the activation e-mail goes with the login (set-up guide)
+        outbox.record_activation(tx, user_id, record["login"], record["email"])
     return user_id
 
 
@@ -194,7 +211,8 @@ def update(tx: Tx, user_id: int, changes: dict[str, Any], if_match: str | None) 
     """Replace the fields a request sets; the others keep their value."""
     row = get_row(tx, user_id)
     check_if_match(if_match, row["version"])
-    record = merged(record_of(row), changes)
+    current = record_of(row)
+    record = _with_mail_server(_with_structure(tx, merged(current, changes)), changes, current["email_server"])
     check_record(record)
     _check_unique(tx, record, user_id)
     custom = _custom_rights(tx, record, changes, json.loads(row["data"]).get("custom_rights"))
@@ -209,10 +227,22 @@ def update(tx: Tx, user_id: int, changes: dict[str, Any], if_match: str | None) 
     natural_keys.claim(tx, "users", user_id, record["login"], "login", previous=row["login"])
     if "ref_externes" in changes:
         _save_refs(tx, user_id, record["ref_externes"])
+    if current["has_login"] is False and record["has_login"] is not False:
+        outbox.record_activation(tx, user_id, record["login"], record["email"])
     if "manager" in changes and changes["manager"] != row["manager_login"]:
         manager = changes["manager"]
         set_manager(tx, user_id, None if manager is None else _id_by_login(tx, manager, "manager"))
     tx.check_lockout = True
+
+
+def request_password_reset(tx: Tx, user_id: int) -> int:
+    """Send (record) the password-reset e-mail of a user who signs in with a login; the outbox entry's id."""
+    record = record_of(get_row(tx, user_id))
+    if record["has_login"] is False:
+        raise ProblemError("validation", "this user has no « Identifiant de connexion » to reset", "has_login")
+    if not record["active"]:
+        raise ProblemError("validation", "this user is inactive and cannot sign in", "active")
+    return outbox.record_password_reset(tx, user_id, record["login"], record["email"])
 
 
 def delete(tx: Tx, user_id: int, if_match: str | None) -> None:

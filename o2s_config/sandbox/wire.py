@@ -191,6 +191,7 @@ class ExtranetCodeOut(BaseModel):
     code: str
     advisor: str
     authorisation_letter: str | None
+    status: Literal["requested", "operational", "not_operational"]
     etag: str
 
 

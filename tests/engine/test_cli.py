@@ -54,19 +54,21 @@ def test_a_failed_apply_reports_done_and_not_done_and_plan_shows_the_remainder(t
     assert tenant.cli("apply", str(example), "--auto-approve").exit_code == 0
     yaml = YAML()
     document = yaml.load(example.read_text())
-    document["establishment"]["general"]["name"] = "Nouveau Nom"  # the tenant refuses: O2S support does it
+    # the tenant refuses jdurand's new e-mail: its own administrator, not in the file, holds it
+    # (this test used a change of raison sociale, which the tenant no longer refuses: the guide does not say so)
+    document["users"]["jdurand"]["email"] = "admin@sandbox.invalid"
     document["structures"]["nantes"] = {"name": "Agence Nantes"}
-    document["users"]["jdurand"]["first_name"] = "Juliette"
+    document["services"]["contact_categories"].append("Banquier")
     with example.open("w") as stream:
         yaml.dump(document, stream)
     result = tenant.cli("apply", str(example), "--auto-approve", "--parallelism", "1")
     assert result.exit_code == 1
-    assert "failed: update establishment establishment: 409" in result.stderr
+    assert "failed: update user jdurand: 409" in result.stderr
+    assert "not done: update service contact_categories" in result.stderr
     assert "apply stopped on a failure" in result.stderr
     remainder = json.loads(tenant.cli("plan", str(example), "--format", "json").stdout)
     ids = [c["id"] for c in remainder["changes"]]
-    assert ids == ["establishment:establishment", "structure:nantes", "user:jdurand"]
-    assert "raison sociale (general.name) requires O2S support" in " ".join(remainder["warnings"])
+    assert ids == ["user:jdurand", "service:contact_categories"]
 
 
 def test_colour_on_a_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,16 +47,17 @@ def test_rights_change_carries_the_french_label() -> None:
         profiles={
             "Conseiller": {
                 "from": "all",
-                "rights": {"administration": {"module_access": False}, "agenda": {"view_calendars": "own"}},
+                "rights": {"administration": {"module_access": False}, "agenda": {"view_calendars": "group"}},
             }
         }
     )
     (change,) = diff(desired, current, CATALOG).changes
     by_path = {f.path: f for f in change.fields}
     assert by_path["rights.agenda.view_calendars"].label == "Voir les agendas…"
+    # "Appliquer tous les droits" leaves the drop-down at its narrowest choice
     assert (by_path["rights.agenda.view_calendars"].before, by_path["rights.agenda.view_calendars"].after) == (
-        "group",
         "own",
+        "group",
     )
 
 

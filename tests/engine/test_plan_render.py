@@ -31,9 +31,13 @@ def test_warnings_name_emails_sensitive_rights_and_billed_options() -> None:
     desired = {**BASE, "profiles": profiles, "users": {**ADMIN_USER, "a": user(login="a", esignature=True)}}
     plan = a_plan(desired, {**BASE, "users": ADMIN_USER})
     assert "user a: an activation e-mail will be sent to a@exemple.fr" in plan.warnings
-    assert "user a: billed option switched on: e-signature access" in plan.warnings
+    # one warning per billed option, in validate's words (it was one per user switched on before)
+    assert (
+        "billed option « utiliser la signature électronique » (esignature) covers 2 active user(s) of this file "
+        "once applied: admin, a (on by default: write 'esignature: false' where it is not wanted)"
+    ) in plan.warnings
     assert any(
-        w.startswith("profile Chef: sensitive rights granted: « Accès au module « Administration » »")
+        w.startswith("profile Chef: sensitive rights granted: « Accès au module « Administration » »")
         for w in plan.warnings
     )
 
@@ -84,7 +88,8 @@ def test_json_output_follows_the_schema() -> None:
 
 
 def test_text_shows_french_labels_next_to_ids() -> None:
-    current = {"profiles": {"Conseiller": CONSEILLER}}
+    group = {"administration": {"module_access": False}, "agenda": {"view_calendars": "group"}}
+    current = {"profiles": {"Conseiller": {"from": "all", "rights": group}}}
     rights = {"administration": {"module_access": False}, "agenda": {"view_calendars": "own"}}
     text = render_text(a_plan({"profiles": {"Conseiller": {"from": "all", "rights": rights}}}, current), CATALOG)
     expected = (
@@ -92,6 +97,23 @@ def test_text_shows_french_labels_next_to_ids() -> None:
         '(Voir mon agenda et ceux des utilisateurs de mon groupe) -> "own" (Voir uniquement mon agenda)'
     )
     assert expected in text
+
+
+def test_labels_the_guide_does_not_name_are_marked_assumed_in_every_format() -> None:
+    current = {"profiles": {"Conseiller": {"from": "none"}}}
+    rights = {"contact": {"prospect_access": "group", "client_access": "own"}, "portfolio": {"manage_portfolios": True}}
+    plan = a_plan({"profiles": {"Conseiller": {"from": "none", "rights": rights}}}, current)
+    text, markdown = render_text(plan, CATALOG), render_markdown(plan, CATALOG)
+    for shown in (text, markdown.replace("\\", "")):
+        # a right the guide does not name, and a choice it does not name
+        assert "rights.contact.prospect_access « Accès aux prospects » [assumed]" in shown
+        assert "(Mes prospects et ceux du groupe [assumed])" in shown
+        # a right the guide names carries no mark
+        assert "rights.portfolio.manage_portfolios « Gestion des portefeuilles et comptes » [assumed]" not in shown
+        assert "rights.portfolio.manage_portfolios « Gestion des portefeuilles et comptes »" in shown
+    fields = {f["path"]: f for f in json.loads(render_json(plan))["changes"][0]["fields"]}
+    assert fields["rights.contact.prospect_access"]["assumed"] is True
+    assert "assumed" not in fields["rights.portfolio.manage_portfolios"]
 
 
 def test_colour_only_when_asked() -> None:
@@ -140,3 +162,34 @@ def test_deleting_what_unmoved_users_still_hold_is_announced() -> None:
         "structure lyon is still given to b (users this file does not move): the tenant will refuse to delete it"
         in plan.warnings
     )
+
+
+def test_a_manual_services_step_names_its_own_page_and_structures_go_to_the_support() -> None:
+    desired = {
+        "structures": {"nantes": {"name": "Nantes"}},
+        "services": {"word_templates": {"Lettre": {"file": "lettre.docx"}}, "contact_categories": ["Client"]},
+    }
+    plan = build_plan(org(**desired), org(), CATALOG, "sandbox:t.db", writable=())
+    text, markdown = render_text(plan, CATALOG), render_markdown(plan, CATALOG)
+    paths = {c["key"]: c["manual_path"] for c in json.loads(render_json(plan))["changes"]}
+    assert paths["word_templates"] == "Services > Personnalisation > Modèles Word"
+    assert paths["contact_categories"] == "Services > Modules > Contacts > Catégories de contacts"
+    assert paths["nantes"].startswith("the O2S support")
+    assert "[manual: Services > Personnalisation > Modèles Word]" in text
+    assert "manual: Services &gt; Personnalisation &gt; Modèles Word" in markdown
+
+
+def test_an_activation_email_is_announced_only_for_a_login_given() -> None:
+    current = {**BASE, "users": {**ADMIN_USER, "old": user(login="old", has_login=False, active=False)}}
+    desired = {
+        **BASE,
+        "sign_in": "sso",
+        "users": {**ADMIN_USER, "old": user(login="old", active=False), "sso": user(login="sso", has_login=False)},
+    }
+    plan = a_plan(desired, current)
+    assert [w for w in plan.warnings if "activation" in w] == []  # "old" keeps no login: nothing changes
+    desired["users"]["old"] = user(login="old", has_login=True, active=False)
+    plan = a_plan(desired, current)
+    assert [w for w in plan.warnings if "activation" in w] == [
+        "user old: an activation e-mail will be sent to old@exemple.fr"
+    ]

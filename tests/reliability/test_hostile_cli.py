@@ -53,19 +53,19 @@ def test_file_references_outside_the_folder_are_refused(
 def test_a_secret_reaches_no_output_file_or_log(sandbox_server: Callable[..., Server], tmp_path: Path) -> None:
     folder = tmp_path / "firm"
     shutil.copytree(EXAMPLES, folder)
-    file = folder / "second-office.yaml"  # its IMAP password is ${env:O2S_IMAP_PASSWORD}
+    file = folder / "second-office.yaml"  # Simon Roux's own IMAP password is ${env:O2S_IMAP_PASSWORD_SROUX}
     server = sandbox_server(db=tmp_path / "tenant.db")
-    env = {"O2S_IMAP_PASSWORD": SECRET}
+    env = {"O2S_IMAP_PASSWORD_SROUX": SECRET}
     runs = [run_cli(server, "validate", str(file), **env)]
     runs += [run_cli(server, "plan", str(file), "--format", form, **env) for form in ("text", "markdown", "json")]
     runs.append(run_cli(server, "plan", str(file), "--out", str(tmp_path / "saved-plan.json"), **env))
     runs.append(run_cli(server, "apply", str(tmp_path / "saved-plan.json"), "--auto-approve", **env))
     runs.append(run_cli(server, "plan", str(file), "--detailed-exitcode", **env))
     runs.append(run_cli(server, "export", "-o", str(tmp_path / "exported.yaml")))
-    runs.append(run_cli(server, "plan", str(file), "--format", "json", O2S_IMAP_PASSWORD=SECRET + "-rotated"))
+    runs.append(run_cli(server, "plan", str(file), "--format", "json", O2S_IMAP_PASSWORD_SROUX=SECRET + "-rotated"))
     assert [r.returncode for r in runs] == [0, 0, 0, 0, 0, 0, 0, 0, 0], [r.stderr for r in runs]
     assert "(sensitive)" in runs[-1].stdout  # the rotated password is a change, shown masked
-    assert "${env:O2S_IMAP_PASSWORD}" in (tmp_path / "exported.yaml").read_text(encoding="utf-8")
+    assert "${env:O2S_IMAP_PASSWORD_SROUX}" in (tmp_path / "exported.yaml").read_text(encoding="utf-8")
 
     streams = "".join(r.stdout + r.stderr for r in runs)
     assert SECRET not in streams

@@ -39,8 +39,10 @@ def test_establishment(fresh: Callable[..., Server]) -> None:
     assert_problem(api.get("/ext/v1/establishment"), 404, "not-found")
     assert api.put("/ext/v1/establishment", json=ESTABLISHMENT).status_code == 204
     assert api.get("/ext/v1/establishment").json() == ESTABLISHMENT
+    # the set-up guide says nothing of O2S support for the raison sociale: the tenant takes a new one
     renamed = {**ESTABLISHMENT, "general": {**GENERAL, "name": "Autre nom"}}
-    assert_problem(api.put("/ext/v1/establishment", json=renamed), 409, "support-required", "general.name")
+    assert api.put("/ext/v1/establishment", json=renamed).status_code == 204
+    assert api.get("/ext/v1/establishment").json()["general"]["name"] == "Autre nom"
     bad = {"general": {"name": "Cabinet Exemple", "email": "nope"}}
     assert_problem(api.put("/ext/v1/establishment", json=bad), 422, "validation", "general.email")
     assert_problem(
@@ -128,3 +130,18 @@ def test_billed_options(api: httpx.Client) -> None:
     assert api.get(f"/utilisateurs/{user['id']}").json()["ext"]["options"] == expected
     assert_problem(api.put(url, json={"patritheque": "maybe"}), 422, "validation", "patritheque")
     assert_problem(api.get("/ext/v1/users/999999999/options"), 404, "not-found")
+
+
+def test_an_extranet_code_is_a_request_until_o2s_decides(fresh: Callable[..., Server]) -> None:
+    api = fresh().client()
+    body = {"provider": "Cardif", "code": "C-1", "advisor": "admin", "authorisation_letter": "lettre.pdf"}
+    created = api.post("/ext/v1/extranet-codes", json=body).json()
+    assert (created["status"], created["authorisation_letter"]) == ("requested", "lettre.pdf")
+    path = f"/ext/v1/extranet-codes/{created['id']}"
+    # O2S's verdict (a rehearsal plays it); a client writing the code again keeps it
+    assert api.put(path, json={**body, "status": "not_operational"}).status_code == 204
+    assert api.put(path, json=body).status_code == 204
+    assert api.get(path).json()["status"] == "not_operational"
+    # a corrected code is a new request
+    assert api.put(path, json={**body, "code": "C-2"}).status_code == 204
+    assert api.get(path).json()["status"] == "requested"

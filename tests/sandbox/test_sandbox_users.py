@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
-from sandbox_harness import assert_problem, new_structure, new_user, unique
+from sandbox_harness import Server, assert_problem, new_structure, new_user, unique
 
 from o2s_config.catalog import load_catalog
 
@@ -66,9 +68,21 @@ def test_published_fields_alone_create_a_user(api: httpx.Client) -> None:
 
 def test_required_fields_are_named(api: httpx.Client) -> None:
     complete = {"login": unique(), "last_name": "X", "email": f"{unique()}@exemple.fr", "structure": "siege"}
-    for missing in ("login", "last_name", "email", "structure"):
+    # the structure is required only when the firm has several (test_structure_is_needed_only_with_several)
+    for missing in ("login", "last_name", "email"):
         body = {key: value for key, value in complete.items() if key != missing}
         assert_problem(api.post("/utilisateurs", json={"ext": body}), 422, "validation", missing)
+
+
+def test_structure_is_needed_only_with_several(fresh: Callable[..., Server]) -> None:
+    api = fresh().client()
+    alone = api.post("/utilisateurs", json={"ext": {"login": "a", "last_name": "A", "email": "a@exemple.fr"}})
+    assert alone.status_code == 201, alone.text
+    assert alone.json()["ext"]["structure"] == "siege"  # the firm's one structure
+    code = new_structure(api)["code"]
+    second = {"login": "b", "last_name": "B", "email": "b@exemple.fr"}
+    assert_problem(api.post("/utilisateurs", json={"ext": second}), 422, "validation", "structure")
+    assert api.post("/utilisateurs", json={"ext": {**second, "structure": code}}).status_code == 201
 
 
 def test_model_rules_apply(api: httpx.Client) -> None:
@@ -220,3 +234,16 @@ def test_the_same_reference_twice_is_422(api: httpx.Client) -> None:
     ref = {"referentiel": "RH", "identifiant": unique()}
     response = api.post("/utilisateurs", json={"refExternes": [ref, ref], "ext": _minimal()})
     assert_problem(response, 422, "validation", "refExternes")
+
+
+def test_a_users_mail_passwords_are_stored_as_fingerprints(api: httpx.Client) -> None:
+    servers = {"smtp": {"host": "smtp.exemple.fr", "port": 587, "password": "s3cret"}}
+    user = new_user(api, email_server=servers).json()
+    smtp = user["ext"]["email_server"]["smtp"]
+    assert "password" not in smtp and smtp["password_fingerprint"].startswith("hmac-sha256$")
+    assert "s3cret" not in api.get(f"/utilisateurs/{user['id']}").text
+    # a server given again without its password keeps the stored one
+    again = {"smtp": {"host": "smtp2.exemple.fr", "port": 587}}
+    assert api.put(f"/utilisateurs/{user['id']}", json={"ext": {"email_server": again}}).status_code == 204
+    stored = api.get(f"/utilisateurs/{user['id']}").json()["ext"]["email_server"]["smtp"]
+    assert (stored["host"], stored["password_fingerprint"]) == ("smtp2.exemple.fr", smtp["password_fingerprint"])

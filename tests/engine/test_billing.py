@@ -1,0 +1,113 @@
+"""Billed options: one list, defaults counted as they take effect, the same count in validate and plan."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+from o2s_config.billing import BILLED, coverage_after, plan_counts, plan_warnings
+from o2s_config.catalog import load_catalog
+from o2s_config.cli import main
+from o2s_config.plan import build_plan
+from o2s_config.render.json import render_json
+from o2s_config.render.markdown import render_markdown
+from o2s_config.render.text import render_text
+from o2s_config.validate import validate_file
+from tests.engine.conftest import Tenant
+from tests.engine.factories import org, user
+
+CATALOG = load_catalog()
+COUNT = re.compile(r"\(esignature\) covers (\d+) active user")
+
+
+def counts(desired: dict, current: dict) -> dict[str, tuple[int, int]]:
+    return {c.option.key: (c.before, c.after) for c in plan_counts(org(**desired), org(**current))}
+
+
+def test_the_one_list_is_the_guides_abonnement_page() -> None:
+    facts = (Path(__file__).parents[1] / "data" / "guide" / "guide-facts.yaml").read_text(encoding="utf-8")
+    for option in BILLED:
+        assert f"  - {option.label}\n" in facts, option.label
+    # the one default the guide states is e-signature's; the others are marked as our reading
+    assert [o.key for o in BILLED if not o.default_assumed] == ["esignature"]
+
+
+def test_a_default_bills_a_new_user_but_the_tenants_value_stays_for_an_existing_one() -> None:
+    current = {"users": {"old": user(login="old", esignature=False)}}
+    desired = {"users": {"old": user(login="old"), "new": user(login="new")}}
+    assert coverage_after(org(**desired), org(**current))["esignature"] == ("new",)
+    assert counts(desired, current)["esignature"] == (0, 1)
+
+
+def test_users_the_file_does_not_list_keep_their_options_unless_pruned() -> None:
+    current = {"users": {"kept": user(login="kept", esignature=True), "gone": user(login="gone", esignature=True)}}
+    desired = {"users": {"kept": user(login="kept")}}
+    assert counts(desired, current)["esignature"] == (2, 2)
+    assert counts({**desired, "prune": {"users": True}}, current)["esignature"] == (2, 1)
+    # a plan that bills nobody new warns of nothing: the summary still counts
+    assert plan_warnings(org(**desired), org(**current)) == []
+    # once it bills someone new, the warning names only the file's users (not "gone")
+    desired = {"users": {"kept": user(login="kept"), "new": user(login="new")}}
+    assert plan_warnings(org(**desired), org(**current)) == [
+        "billed option « utiliser la signature électronique » (esignature) covers 2 active user(s) of this file "
+        "once applied: kept, new (on by default: write 'esignature: false' where it is not wanted)"
+    ]
+
+
+def test_every_format_shows_each_billed_options_users_now_and_once_applied() -> None:
+    desired = org(users={"a": user(login="a", options={"patritheque": True}), "b": user(login="b", active=False)})
+    plan = build_plan(desired, org(), CATALOG, "sandbox:t.db")
+    text = render_text(plan, CATALOG)
+    assert "« disposer d’un accès à la Patrithèque » 1 (now 0)" in text
+    assert "« utiliser la signature électronique » 1 (now 0)" in text
+    assert "« accéder à des modules de e-learning » 0;" in text
+    markdown = render_markdown(plan, CATALOG)
+    assert "| disposer d’un accès à la Patrithèque (`options.patritheque`) | 0 | 1 |" in markdown
+    billed = {b["option"]: b for b in json.loads(render_json(plan))["billed"]}
+    assert billed["options.patritheque"] == {
+        "option": "options.patritheque",
+        "label": "disposer d’un accès à la Patrithèque",
+        "before": 0,
+        "after": 1,
+    }
+    assert [b["option"] for b in json.loads(render_json(plan))["billed"]] == [o.key for o in BILLED]
+
+
+def test_validate_and_plan_warn_about_the_examples_e_signature_users_with_the_same_count(
+    server: Tenant, example: Path
+) -> None:
+    validated = CliRunner().invoke(main, ["validate", str(example)])
+    assert validated.exit_code == 0, validated.stderr
+    (in_validate,) = COUNT.findall(validated.stderr)
+    planned = server.cli("plan", str(example), "--format", "json")
+    document = json.loads(planned.stdout)
+    (in_plan,) = (m for w in document["warnings"] for m in COUNT.findall(w))
+    # counted from the file itself: active users whose e-signature is not switched off (O2S's default is on)
+    raw = YAML(typ="safe").load(example.read_text(encoding="utf-8"))["users"]
+    expected = [u for u, fields in raw.items() if fields.get("esignature") is not False and fields.get("active", True)]
+    assert in_validate == in_plan == str(len(expected)) == "9"
+    # the summary counts the whole tenant: the sandbox's own administrator has it too
+    billed = {b["option"]: b for b in document["billed"]}
+    assert (billed["esignature"]["before"], billed["esignature"]["after"]) == (1, len(expected) + 1)
+
+
+def test_validate_and_plan_name_the_same_billed_options(tmp_path: Path) -> None:
+    # issue: the two kept their own lists; validate said nothing of options.o2s_access while plan warned
+    file = tmp_path / "org.yaml"
+    file.write_text(
+        "version: 1\nusers:\n  jdurand:\n    last_name: Durand\n    email: j@exemple.fr\n    structure: paris\n"
+        "    options: {o2s_access: true, patritheque: true}\n    moneypitch_grant: unlimited\n",
+        encoding="utf-8",
+    )
+    result = validate_file(file, env={})
+    plan = build_plan(result.organisation, org(), CATALOG, "sandbox:t.db")
+
+    def named(messages: list[str]) -> set[str]:
+        return {key for m in messages for key in re.findall(r"\b(esignature|options\.\w+|moneypitch_grant)\b", m)}
+
+    in_validate = named([d.message for d in result.warnings])
+    assert in_validate == named(plan.warnings) == {"options.patritheque", "esignature"}
