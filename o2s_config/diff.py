@@ -104,9 +104,10 @@ def secret_values(organisation: Organisation | None) -> frozenset[str]:
     """The values held in every field the register declares sensitive (the mail-server passwords)."""
     found: set[str] = set()
     for kind in REGISTER:
-        section = kind.members(organisation) if organisation is not None else None
-        for path in kind.sensitive if section is not None else ():
-            value: Any = section
+        section = kind.members(organisation) if organisation is not None and kind.sensitive else None
+        members = [] if section is None else [section] if kind.singleton else list(section.values())
+        for member, path in ((m, p) for m in members for p in kind.sensitive):
+            value: Any = member
             for step in path.split("."):
                 value = getattr(value, step, None) if value is not None else None
             if isinstance(value, SecretStr) and value.get_secret_value():

@@ -143,6 +143,7 @@ REGISTER: tuple[Kind, ...] = (
         prune="users",
         removal="deactivate",
         guarded=True,
+        sensitive=tuple(f"email_server.{server}.password" for server in MAIL_SERVERS),  # each user's own
     ),
     Kind(
         name="hierarchy",
