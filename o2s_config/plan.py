@@ -16,6 +16,7 @@ from o2s_config.canonical import plain
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
 from o2s_config.diff import diff
+from o2s_config.manual_steps import ManualStep
 from o2s_config.masking import mask
 from o2s_config.model import Organisation
 from o2s_config.ordering import order
@@ -36,10 +37,14 @@ class Plan:
     threshold_violations: Sequence[str] = ()
     lockout_violations: Sequence[str] = ()
     source: dict[str, str] = field(default_factory=dict)  # file name and hash, for saved plans
+    # a published-only tenant: what only the O2S screens can do, still to do / confirmed done (acks.py)
+    manual_steps: Sequence[ManualStep] = ()
+    acknowledged: Sequence[ManualStep] = ()
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = {"create": 0, "update": 0, "delete": 0, "manual": 0}
+        """Changes by action; ``manual`` counts the manual changes and the manual steps still to do."""
+        counts = {"create": 0, "update": 0, "delete": 0, "adopt": 0, "manual": len(self.manual_steps)}
         for change in self.changes:
             counts["manual" if change.manual else change.action] += 1
         return counts
@@ -51,7 +56,8 @@ class Plan:
 
     @property
     def empty(self) -> bool:
-        return not self.changes
+        """Nothing to do: no change for apply, no manual step left (acknowledged ones are done)."""
+        return not self.changes and not self.manual_steps
 
     def refusals(self, force: bool = False) -> list[str]:
         """Why apply must not run: the lockout always, the threshold unless forced."""
@@ -72,11 +78,12 @@ def build_plan(
     identity: str | None = None,
     secrets: Iterable[str] = (),
     writable: Iterable[str] | None = None,
+    adoptions: Sequence[Change] = (),
 ) -> Plan:
     """Diff, order and check: the plan of ``desired`` against ``current`` as applied by ``identity``."""
     secret_set = frozenset(secrets)
     found = diff(desired, current, catalog, secret_set)
-    changes = order(found.changes)
+    changes = order([*adoptions, *found.changes])
     if writable is not None:
         can_write = set(writable)
         changes = [replace(c, manual=True) if c.resource not in can_write else c for c in changes]

@@ -14,11 +14,16 @@ from typing import Any
 from o2s_config.apply import ApplyReport, Listener, run_changes
 from o2s_config.backends.http import O2SClient
 from o2s_config.backends.tenant import TenantState, read_tenant, settle_secrets
+from o2s_config.backends.published_writes import execute_published
 from o2s_config.backends.writes import execute
 from o2s_config.catalog import Catalog
 from o2s_config.errors import StalePlanError
 from o2s_config.export import export_text
-from o2s_config.kinds import REGISTER
+from o2s_config.backends.linked import adoption, place
+from o2s_config.changes import Change
+from o2s_config.identity import identify
+from o2s_config.kinds import HIERARCHY, REGISTER
+from o2s_config.manual_steps import ManualStep, manual_steps, published_part
 from o2s_config.model import Organisation
 from o2s_config.plan import FORMAT_VERSION, Plan, build_plan
 from o2s_config.validate import ValidatedOrganisation
@@ -51,12 +56,42 @@ async def plan_organisation(
 ) -> Planned:
     """Read the tenant and plan ``desired`` against it."""
     state = await read_tenant(client)
+    adoptions: list[Change] = []
+    steps: list[ManualStep] = []
+    if state.published is not None:
+        adoptions, steps = published_plan(state, desired, catalog, secrets)
+        desired = published_part(desired, state.published.profiles)
     desired, notes = readable_part(desired, state)
     current = settle_secrets(state, desired)
     plan = build_plan(
-        desired, current, catalog, target, identity=state.identity, secrets=secrets, writable=state.writable
+        desired,
+        current,
+        catalog,
+        target,
+        identity=state.identity,
+        secrets=secrets,
+        writable=state.writable,
+        adoptions=adoptions,
     )
-    return Planned(replace(plan, warnings=[*plan.warnings, *notes]), state)
+    return Planned(replace(plan, warnings=[*plan.warnings, *notes], manual_steps=steps), state)
+
+
+def published_plan(
+    state: TenantState, desired: Organisation, catalog: Catalog, secrets: Iterable[str]
+) -> tuple[list[Change], list[ManualStep]]:
+    """A published-only tenant: link its people to the file's users, and list what only the screens do.
+
+    The hierarchy is read and written through the published manager endpoint; every kind the
+    published API does not serve becomes manual steps (not the note a full target gives).
+    """
+    assert state.published is not None
+    wanted = {login: user.email for login, user in (desired.users or {}).items()}
+    identities = identify(state.published.people, wanted)
+    place(state, identities)
+    state.readable |= {HIERARCHY.name}
+    state.writable |= {HIERARCHY.name}
+    adoptions = [adoption(login, person) for login, person in identities.adopted.items()]
+    return adoptions, manual_steps(desired, state.published.profiles, catalog, secrets)
 
 
 async def plan_file(client: O2SClient, validated: ValidatedOrganisation, catalog: Catalog, target: str) -> Planned:
@@ -103,7 +138,9 @@ async def apply_planned(
 ) -> ApplyReport:
     """Make the plan's changes on the tenant."""
 
+    write = execute_published if planned.state.published is not None else execute
+
     async def one(change: Any) -> None:
-        await execute(client, planned.state, change)
+        await write(client, planned.state, change)
 
     return await run_changes(planned.plan.changes, one, parallelism, on_finish)

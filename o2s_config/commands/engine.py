@@ -115,8 +115,8 @@ def apply(file: Path, target: str | None, auto_approve: bool, force: bool, paral
         refusals = planned.plan.refusals(force)
         if refusals:
             raise UnsafePlanError("the plan is refused: " + "; ".join(refusals))
-        if planned.plan.empty:
-            return None
+        if not planned.plan.changes:
+            return None  # nothing for the API (manual steps, if any, are in the plan shown and the runbook)
         _confirm(auto_approve)
         listener, close = progress_listener(planned.plan.changes, sys.stderr.isatty())
         try:
