@@ -14,6 +14,7 @@ from o2s_config.commands import DEFAULT_FILE
 from o2s_config.commands.access import access
 from o2s_config.commands.engine import COMMANDS as ENGINE_COMMANDS
 from o2s_config.commands.inspect import rights
+from o2s_config.commands.manual import COMMANDS as MANUAL_COMMANDS
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.errors import InvalidFileError, O2SConfigError
 from o2s_config.sandbox.commands import sandbox
@@ -83,6 +84,6 @@ def schema(output: Path | None) -> None:
 
 main.add_command(rights)
 main.add_command(access)
-for _command in ENGINE_COMMANDS:
+for _command in (*ENGINE_COMMANDS, *MANUAL_COMMANDS):
     main.add_command(_command)
 main.add_command(sandbox)

@@ -11,16 +11,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from o2s_config import acks
 from o2s_config.apply import ApplyReport, Listener, run_changes
 from o2s_config.backends.http import O2SClient
-from o2s_config.backends.tenant import TenantState, read_tenant, settle_secrets
+from o2s_config.backends.linked import adoption, place
 from o2s_config.backends.published_writes import execute_published
+from o2s_config.backends.tenant import TenantState, read_tenant, settle_secrets
 from o2s_config.backends.writes import execute
 from o2s_config.catalog import Catalog
+from o2s_config.changes import Change
 from o2s_config.errors import StalePlanError
 from o2s_config.export import export_text
-from o2s_config.backends.linked import adoption, place
-from o2s_config.changes import Change
 from o2s_config.identity import identify
 from o2s_config.kinds import HIERARCHY, REGISTER
 from o2s_config.manual_steps import ManualStep, manual_steps, published_part
@@ -99,7 +100,16 @@ async def plan_file(client: O2SClient, validated: ValidatedOrganisation, catalog
     planned = await plan_organisation(client, validated.organisation, catalog, target, validated.loaded.secrets)
     # an absolute path: a saved plan may be applied from another folder (a CI job's later step)
     source = {"file": str(validated.loaded.path.resolve()), "sha256": file_digest(validated.loaded.files)}
-    return Planned(replace(planned.plan, source=source), planned.state)
+    plan = acknowledged(replace(planned.plan, source=source), acks.load(acks.ack_path(validated.loaded.path)))
+    return Planned(plan, planned.state)
+
+
+def acknowledged(plan: Plan, recorded: acks.Acknowledgements) -> Plan:
+    """The plan without the manual steps confirmed for its target (they move to ``acknowledged``)."""
+    if not plan.manual_steps:
+        return replace(plan, warnings=[*plan.warnings, *recorded.warnings])
+    pending, done = recorded.split(plan.target, plan.manual_steps)
+    return replace(plan, manual_steps=pending, acknowledged=done, warnings=[*plan.warnings, *recorded.warnings])
 
 
 async def export_tenant(client: O2SClient, catalog: Catalog) -> str:

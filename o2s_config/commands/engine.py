@@ -50,12 +50,12 @@ def _colour() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def _render(plan: Plan, form: str) -> str:
+def _render(plan: Plan, form: str, show_acknowledged: bool = False) -> str:
     if form == "json":
         return render_json(plan)
     if form == "markdown":
         return render_markdown(plan, load_catalog())
-    return render_text(plan, load_catalog(), color=_colour())
+    return render_text(plan, load_catalog(), color=_colour(), show_acknowledged=show_acknowledged)
 
 
 @click.command()
@@ -65,11 +65,20 @@ def _render(plan: Plan, form: str) -> str:
 @click.option("--out", type=FILE, help="Save the plan (JSON) for a later 'apply PLAN'.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 when there is no change, 2 when there are changes.")
 @click.option("--force", is_flag=True, help="Do not report the deletion threshold as an error.")
-def plan(file: Path, target: str | None, form: str, out: Path | None, detailed_exitcode: bool, force: bool) -> None:
+@click.option("--show-acknowledged", is_flag=True, help="Also list the manual steps confirmed as done (ack).")
+def plan(
+    file: Path,
+    target: str | None,
+    form: str,
+    out: Path | None,
+    detailed_exitcode: bool,
+    force: bool,
+    show_acknowledged: bool,
+) -> None:
     """Show what apply would change on the target to match FILE."""
     validated = validate_file(file)
     planned = _run(target, 8, lambda client: plan_file(client, validated, load_catalog(), resolve_target(target).text))
-    click.echo(_render(planned.plan, form), nl=False)
+    click.echo(_render(planned.plan, form, show_acknowledged), nl=False)
     if out is not None:
         out.write_text(render_json(planned.plan), encoding="utf-8")
         click.echo(f"plan saved to {out}", err=True)

@@ -9,9 +9,9 @@ from rich.text import Text
 
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
+from o2s_config.manual_steps import by_screen
 from o2s_config.plan import Plan
 from o2s_config.render.common import described, field_label, headline, item_text, manual_path
-from o2s_config.manual_steps import by_screen
 
 SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red"), "adopt": ("=", "cyan")}
 
