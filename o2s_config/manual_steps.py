@@ -199,11 +199,18 @@ def _profiles(desired: Organisation, profiles: Mapping[str, bool], catalog: Cata
 def _rights(
     kind: Kind, key: str, prefix: str, where: str, rights: RightsMap, base: RightsMap, catalog: Catalog
 ) -> list[ManualStep]:
-    """One step per right whose value differs from the base the screen starts from."""
+    """One step per right whose value differs from the base the screen starts from.
+
+    A right the screen unticks by itself (the agenda-modify box once « uniquement » is chosen) is
+    no step of its own: the step that sets the other right does it.
+    """
+    automatic = {
+        c.right for c in catalog.constraints if c.kind == "forced_off" and _value(rights, c.when_right) == c.when_equals
+    }
     steps = []
     for right in catalog.all_rights():
         value = rights.get(right.tab, {}).get(right.id)
-        if value is None or value == base.get(right.tab, {}).get(right.id):
+        if value is None or value == base.get(right.tab, {}).get(right.id) or right.key in automatic:
             continue
         todo = (
             ("cocher" if value else "décocher") if right.kind == "flag" else f"choisir « {right.value_label(value)} »"
@@ -211,6 +218,11 @@ def _rights(
         screen = f"{where} > onglet {catalog.tabs[right.tab].label}"
         steps.append(ManualStep(kind.name, key, f"{prefix}.{right.key}", screen, right.label, todo, value))
     return steps
+
+
+def _value(rights: RightsMap, dotted: str) -> object:
+    tab, _, right_id = dotted.partition(".")
+    return rights.get(tab, {}).get(right_id)
 
 
 def _users(desired: Organisation, profiles: Mapping[str, bool], catalog: Catalog) -> list[ManualStep]:
