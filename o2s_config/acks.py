@@ -55,14 +55,25 @@ class Acknowledgements:
     warnings: list[str] = field(default_factory=list)
     exists: bool = False
 
-    def split(self, target: str, steps: Sequence[ManualStep]) -> tuple[list[ManualStep], list[ManualStep]]:
-        """(still to do, acknowledged) for ``target``: a step is acknowledged while its fingerprint is recorded."""
+    def split(
+        self, target: str, steps: Sequence[ManualStep]
+    ) -> tuple[list[ManualStep], list[ManualStep], list[ManualStep]]:
+        """(still to do, acknowledged, implied and never recorded) for ``target``.
+
+        A step is acknowledged while its fingerprint is recorded. An implied step (the screen sets
+        it by itself) is to do only once a different value of it was recorded: the file changed it.
+        """
         recorded = self.targets.get(target, {})
-        pending, done = [], []
+        pending, done, implied = [], [], []
         for step in steps:
             ack = recorded.get(step.id)
-            (done if ack is not None and ack.fingerprint == step.fingerprint else pending).append(step)
-        return pending, done
+            if ack is not None and ack.fingerprint == step.fingerprint:
+                done.append(step)
+            elif step.implied and ack is None:
+                implied.append(step)
+            else:
+                pending.append(step)
+        return pending, done, implied
 
     def record(self, target: str, steps: Iterable[ManualStep], by: str, at: str) -> None:
         """Acknowledge ``steps`` for ``target`` (replacing what was recorded for the same ids)."""

@@ -57,6 +57,9 @@ class ManualStep:
     action: str  # what to do, in French (« choisir « Voir uniquement mon agenda » »)
     value: Any  # the desired value (plain); never shown when sensitive
     sensitive: bool = False
+    # the screen gives this value by itself (« Appliquer tous les droits », or a box it unticks):
+    # no step to show, but remembered by ``ack`` so that a later change of it is one
+    implied: bool = False
 
     @property
     def id(self) -> str:
@@ -199,10 +202,10 @@ def _profiles(desired: Organisation, profiles: Mapping[str, bool], catalog: Cata
 def _rights(
     kind: Kind, key: str, prefix: str, where: str, rights: RightsMap, base: RightsMap, catalog: Catalog
 ) -> list[ManualStep]:
-    """One step per right whose value differs from the base the screen starts from.
+    """One step per right; those the screen sets by itself are ``implied`` (shown only once they change).
 
-    A right the screen unticks by itself (the agenda-modify box once « uniquement » is chosen) is
-    no step of its own: the step that sets the other right does it.
+    Implied: a right at the value the profile starts from (« Appliquer tous les droits ») and a
+    right the screen unticks by itself (the agenda-modify box once « uniquement » is chosen).
     """
     automatic = {
         c.right for c in catalog.constraints if c.kind == "forced_off" and _value(rights, c.when_right) == c.when_equals
@@ -210,13 +213,15 @@ def _rights(
     steps = []
     for right in catalog.all_rights():
         value = rights.get(right.tab, {}).get(right.id)
-        if value is None or value == base.get(right.tab, {}).get(right.id) or right.key in automatic:
+        if value is None:
             continue
+        implied = value == base.get(right.tab, {}).get(right.id) or right.key in automatic
         todo = (
             ("cocher" if value else "décocher") if right.kind == "flag" else f"choisir « {right.value_label(value)} »"
         )
         screen = f"{where} > onglet {catalog.tabs[right.tab].label}"
-        steps.append(ManualStep(kind.name, key, f"{prefix}.{right.key}", screen, right.label, todo, value))
+        path = f"{prefix}.{right.key}"
+        steps.append(ManualStep(kind.name, key, path, screen, right.label, todo, value, implied=implied))
     return steps
 
 

@@ -40,6 +40,7 @@ class Plan:
     # a published-only tenant: what only the O2S screens can do, still to do / confirmed done (acks.py)
     manual_steps: Sequence[ManualStep] = ()
     acknowledged: Sequence[ManualStep] = ()
+    implied: Sequence[ManualStep] = ()  # set by the screen itself: not shown, recorded by ack
 
     @property
     def summary(self) -> dict[str, int]:
@@ -48,6 +49,11 @@ class Plan:
         for change in self.changes:
             counts["manual" if change.manual else change.action] += 1
         return counts
+
+    @property
+    def acknowledged_count(self) -> int:
+        """The acknowledged steps an administrator was shown (not those the screen set by itself)."""
+        return sum(1 for step in self.acknowledged if not step.implied)
 
     @property
     def removals(self) -> list[Change]:

@@ -74,7 +74,9 @@ async def plan_organisation(
         writable=state.writable,
         adoptions=adoptions,
     )
-    return Planned(replace(plan, warnings=[*plan.warnings, *notes], manual_steps=steps), state)
+    shown = [step for step in steps if not step.implied]
+    implied = [step for step in steps if step.implied]
+    return Planned(replace(plan, warnings=[*plan.warnings, *notes], manual_steps=shown, implied=implied), state)
 
 
 def published_plan(
@@ -106,10 +108,11 @@ async def plan_file(client: O2SClient, validated: ValidatedOrganisation, catalog
 
 def acknowledged(plan: Plan, recorded: acks.Acknowledgements) -> Plan:
     """The plan without the manual steps confirmed for its target (they move to ``acknowledged``)."""
-    if not plan.manual_steps:
+    if not plan.manual_steps and not plan.implied:
         return replace(plan, warnings=[*plan.warnings, *recorded.warnings])
-    pending, done = recorded.split(plan.target, plan.manual_steps)
-    return replace(plan, manual_steps=pending, acknowledged=done, warnings=[*plan.warnings, *recorded.warnings])
+    pending, done, implied = recorded.split(plan.target, [*plan.manual_steps, *plan.implied])
+    warnings = [*plan.warnings, *recorded.warnings]
+    return replace(plan, manual_steps=pending, acknowledged=done, implied=implied, warnings=warnings)
 
 
 async def export_tenant(client: O2SClient, catalog: Catalog) -> str:

@@ -69,6 +69,8 @@ def ack(file: Path, step_ids: tuple[str, ...], target: str | None, yes: bool, by
     for step in chosen:
         click.echo(f"  [x] {step.screen} > {step.line()}    ({step.id})")
     _confirm(yes, len(chosen))
+    if not step_ids:  # what the screen set by itself is recorded too, so that a later change of it is a step
+        chosen += plan.implied
     path = acks.ack_path(file)
     recorded = acks.load(path)
     if recorded.warnings:  # a hand-edited file: start again from what is confirmed now

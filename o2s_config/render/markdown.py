@@ -68,7 +68,7 @@ def _steps(plan: Plan) -> list[str]:
     for screen, group in by_screen(plan.manual_steps).items():
         out += [f"**{escape(screen)}**", ""] + [f"- [ ] {escape(step.line())}" for step in group] + [""]
     if plan.acknowledged:
-        out += [f"{len(plan.acknowledged)} manual step(s) acknowledged as done.", ""]
+        out += [f"{plan.acknowledged_count} manual step(s) acknowledged as done.", ""]
     return out
 
 

@@ -52,7 +52,7 @@ def step_lines(plan: Plan) -> list[Text]:
             lines += [Text(f"    [ ] {step.line()}    ({step.id})") for step in group]
         lines.append(Text("  (o2s-config runbook prints them as a checklist; o2s-config ack records them as done)"))
     if plan.acknowledged:
-        lines.append(Text(f"{len(plan.acknowledged)} manual step(s) acknowledged as done (--show-acknowledged)."))
+        lines.append(Text(f"{plan.acknowledged_count} manual step(s) acknowledged as done (--show-acknowledged)."))
     return lines
 
 

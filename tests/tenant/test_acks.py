@@ -12,8 +12,9 @@ from o2s_config.manual_steps import ManualStep
 TARGET = "https://cabinet.o2s.example"
 
 
-def step(path: str, value: object) -> ManualStep:
-    return ManualStep("profile", "Manager", path, "Administration > Gestion des droits", path, "cocher", value)
+def step(path: str, value: object, implied: bool = False) -> ManualStep:
+    return ManualStep("profile", "Manager", path, "Administration > Gestion des droits", path, "cocher", value,
+                      implied=implied)  # fmt: skip
 
 
 def test_a_recorded_step_is_hidden_until_its_value_changes(tmp_path: Path) -> None:
@@ -25,12 +26,21 @@ def test_a_recorded_step_is_hidden_until_its_value_changes(tmp_path: Path) -> No
     acks.save(recorded)
     again = acks.load(path)
     assert again.warnings == []
-    pending, done = again.split(TARGET, [step("rights.a", True), step("rights.b", "group"), step("rights.c", True)])
+    pending, done, _ = again.split(TARGET, [step("rights.a", True), step("rights.b", "group"), step("rights.c", True)])
     assert [s.path for s in done] == ["rights.a"]
     assert [s.path for s in pending] == ["rights.b", "rights.c"]  # b's value changed; c was never confirmed
     # another tenant has its own record
     assert acks.load(path).split("sandbox+published:r.db", [step("rights.a", True)])[1] == []
     assert "by: alice" in path.read_text(encoding="utf-8")
+
+
+def test_an_implied_step_shows_only_once_the_file_moves_it_from_what_was_recorded(tmp_path: Path) -> None:
+    recorded = acks.Acknowledgements(tmp_path / "organisation.ack.yaml")
+    pending, done, implied = recorded.split(TARGET, [step("rights.a", True, implied=True)])
+    assert (pending, done, [s.path for s in implied]) == ([], [], ["rights.a"])  # the screen's base gives it
+    recorded.record(TARGET, [step("rights.a", False)], "alice", "2026-01-01T00:00:00Z")  # once set by hand
+    pending, done, implied = recorded.split(TARGET, [step("rights.a", True, implied=True)])
+    assert ([s.path for s in pending], done, implied) == (["rights.a"], [], [])  # back to the base: a step
 
 
 def test_a_hand_edited_file_is_reported_and_every_step_shown(tmp_path: Path) -> None:
@@ -41,7 +51,7 @@ def test_a_hand_edited_file_is_reported_and_every_step_shown(tmp_path: Path) -> 
     path.write_text(path.read_text(encoding="utf-8").replace("by: alice", "by: mallory"), encoding="utf-8")
     edited = acks.load(path)
     assert edited.warnings and "edited by hand" in edited.warnings[0]
-    pending, done = edited.split(TARGET, [step("rights.a", True)])
+    pending, done, _ = edited.split(TARGET, [step("rights.a", True)])
     assert (len(pending), done) == (1, [])
 
 

@@ -41,9 +41,14 @@ def test_the_juniors_agenda_step_names_the_screen_the_label_and_the_choice() -> 
     assert step.line() == "Voir les agendas… : choisir « Voir uniquement mon agenda »"
 
 
-def test_changing_one_right_changes_exactly_one_step() -> None:
+def test_changing_one_right_changes_exactly_one_step_and_the_box_the_screen_unticks_is_implied() -> None:
     catalog = load_catalog()
-    before = {s.id: s.fingerprint for s in manual_steps(example(), {}, catalog)}
+    first = manual_steps(example(), {}, catalog)
+    before = {s.id: s.fingerprint for s in first}
+    implied = {s.id for s in first if s.implied}
+    assert "profile:Conseiller junior:rights.agenda.modify_calendars" in implied  # unticked by « uniquement »
+    assert "profile:Manager:rights.contact.modify_contacts" in implied  # given by « Appliquer tous les droits »
+    assert "profile:Conseiller junior:rights.agenda.view_calendars" not in implied
     organisation = example()
     assert organisation.profiles is not None
     junior = organisation.profiles["Conseiller junior"]
@@ -53,7 +58,11 @@ def test_changing_one_right_changes_exactly_one_step() -> None:
         s.id: s.fingerprint for s in manual_steps(organisation.model_copy(update={"profiles": profiles}), {}, catalog)
     }
     changed = {i for i in before.keys() | after.keys() if before.get(i) != after.get(i)}
-    assert changed == {"profile:Conseiller junior:rights.agenda.view_calendars"}
+    # the agenda scope, and the box « uniquement » had unticked: the screen does not tick it again
+    assert changed == {
+        "profile:Conseiller junior:rights.agenda.view_calendars",
+        "profile:Conseiller junior:rights.agenda.modify_calendars",
+    }
 
 
 def test_a_profile_the_tenant_lacks_makes_the_users_profile_a_step_and_one_it_has_an_api_field() -> None:
