@@ -83,3 +83,23 @@ def identify(people: Mapping[int, Person], wanted: Mapping[str, str]) -> Identit
     named = {p.id for p in [*linked.values(), *adopted.values()]}
     others = [p for p in people.values() if p.id not in named]
     return Identities(linked, adopted, others)
+
+
+def proposed_logins(people: Mapping[int, Person]) -> dict[str, str]:
+    """Keys for the people not linked yet (an export's): the local part of their e-mail, made unique.
+
+    Planning the exported file adopts them by that e-mail, so the keys only need to be stable and
+    distinct; the firm may rename them to its logins in the file (nothing in the tenant holds them yet).
+    """
+    taken = {p.linked_login for p in people.values() if p.linked_login}
+    proposed: dict[str, str] = {}
+    for person in people.values():
+        if person.linked_login or not person.email:
+            continue
+        base = normal_email(person.email).partition("@")[0] or f"user{person.id}"
+        key, number = base, 2
+        while key in taken:
+            key, number = f"{base}{number}", number + 1
+        taken.add(key)
+        proposed[key] = person.email
+    return proposed

@@ -22,7 +22,7 @@ from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
 from o2s_config.errors import StalePlanError
 from o2s_config.export import export_text
-from o2s_config.identity import identify
+from o2s_config.identity import identify, proposed_logins
 from o2s_config.kinds import HIERARCHY, REGISTER
 from o2s_config.manual_steps import ManualStep, manual_steps, published_part
 from o2s_config.model import Organisation
@@ -118,6 +118,8 @@ def acknowledged(plan: Plan, recorded: acks.Acknowledgements) -> Plan:
 async def export_tenant(client: O2SClient, catalog: Catalog) -> str:
     """The target's organisation as a file; stored passwords become ``${env:...}`` references."""
     state = await read_tenant(client)
+    if state.published is not None:  # people not linked yet get keys a plan of the file adopts them by
+        place(state, identify(state.published.people, proposed_logins(state.published.people)))
     return export_text(settle_secrets(state, None), catalog)
 
 

@@ -165,9 +165,10 @@ def _structures(body: Any, state: TenantState, endpoint: str) -> Sections:
 
 
 def _users(body: Any, state: TenantState, endpoint: str) -> Sections | None:
-    if state.published is not None:
+    if state.published is not None and not _show_logins(body):
         state.published.people = people_of(body, endpoint)
         return None  # placed under the file's logins once linked (identity.py)
+    state.published = None  # users shown with their login are matched by it
     found: Sections = {}
     for index, item in enumerate(objects(body, endpoint)):
         where = f"[{index}]"
@@ -183,6 +184,14 @@ def _users(body: Any, state: TenantState, endpoint: str) -> Sections | None:
         state.remember(USER.name, login, required(item, "id", int, endpoint, where), etag)
         found[login] = {k: v for k, v in ext.items() if k not in USER_EXTRA and v is not None}
     return found
+
+
+def _show_logins(body: Any) -> bool:
+    """Whether a users answer carries the extension's logins (``ext.login``), as the full sandbox's does."""
+    items = body if isinstance(body, list) else []
+    return any(
+        isinstance(item, dict) and isinstance(item.get("ext"), dict) and "login" in item["ext"] for item in items
+    )
 
 
 def _profiles(body: Any, state: TenantState, endpoint: str) -> Sections:

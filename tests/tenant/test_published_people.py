@@ -102,7 +102,9 @@ def test_a_published_tenant_paged_by_100_with_token_expiry_during_apply(tmp_path
         elapsed = time.monotonic() - started
         assert applied.exit_code == 0, applied.output + applied.stderr
         assert elapsed > ttl + 1, f"apply took {elapsed:.1f} s: not long enough to outlive a token"
-        expired = httpx.get(f"{server.url}/utilisateurs/myself", headers={"Authorization": f"Bearer {early}"}, timeout=10)
+        expired = httpx.get(
+            f"{server.url}/utilisateurs/myself", headers={"Authorization": f"Bearer {early}"}, timeout=10
+        )
         assert expired.status_code == 401  # the tokens of the apply's start were no longer valid at its end
         done = tenant.cli("plan", str(file), "--detailed-exitcode")
         assert done.exit_code == 0, done.stdout
