@@ -59,10 +59,12 @@ async def plan_organisation(
     state = await read_tenant(client)
     adoptions: list[Change] = []
     steps: list[ManualStep] = []
+    people: list[str] = []
     if state.published is not None:
-        adoptions, steps = published_plan(state, desired, catalog, secrets)
+        adoptions, steps, people = published_plan(state, desired, catalog, secrets)
         desired = published_part(desired, state.published.profiles)
     desired, notes = readable_part(desired, state)
+    notes += people
     current = settle_secrets(state, desired)
     plan = build_plan(
         desired,
@@ -81,7 +83,7 @@ async def plan_organisation(
 
 def published_plan(
     state: TenantState, desired: Organisation, catalog: Catalog, secrets: Iterable[str]
-) -> tuple[list[Change], list[ManualStep]]:
+) -> tuple[list[Change], list[ManualStep], list[str]]:
     """A published-only tenant: link its people to the file's users, and list what only the screens do.
 
     The hierarchy is read and written through the published manager endpoint; every kind the
@@ -94,7 +96,15 @@ def published_plan(
     state.readable |= {HIERARCHY.name}
     state.writable |= {HIERARCHY.name}
     adoptions = [adoption(login, person) for login, person in identities.adopted.items()]
-    return adoptions, manual_steps(desired, state.published.profiles, catalog, secrets)
+    notes = []
+    if identities.others and desired.users is not None:
+        shown = ", ".join(person.name() for person in identities.others[:10])
+        more = f" and {len(identities.others) - 10} more" if len(identities.others) > 10 else ""
+        notes.append(
+            f"{len(identities.others)} people of the tenant match no user of the file "
+            f"(no o2s-config reference, no same e-mail): not managed, left as is: {shown}{more}"
+        )
+    return adoptions, manual_steps(desired, state.published.profiles, catalog, secrets), notes
 
 
 async def plan_file(client: O2SClient, validated: ValidatedOrganisation, catalog: Catalog, target: str) -> Planned:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
@@ -20,6 +21,7 @@ from o2s_config.sandbox.embedded import embedded_client
 from tests.reliability.conftest import TOKEN, start_server, stop_server
 
 REPO = Path(__file__).resolve().parents[2]
+PLAN_SCHEMA = json.loads((REPO / "schemas" / "plan.schema.json").read_text(encoding="utf-8"))
 
 
 @dataclass
@@ -41,6 +43,7 @@ class PublishedTenant:
         result = self.cli("plan", str(file), "--format", "json")
         assert result.exit_code == 0, result.output + result.stderr
         document: dict[str, Any] = json.loads(result.stdout)
+        jsonschema.validate(document, PLAN_SCHEMA)  # adopt and manual steps keep to the published contract
         return document
 
     def full_users(self) -> list[dict[str, Any]]:

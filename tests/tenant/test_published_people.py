@@ -63,6 +63,8 @@ def test_thirty_people_25_named_are_adopted_5_new_created_no_duplicate(tmp_path:
     adopted = {c["key"]: c for c in plan["changes"] if c["action"] == "adopt"}
     assert set(adopted) == {f"p{p['id']}" for p in people[:25]}
     assert all(c["adopts"]["tenant_id"] == int(c["key"][1:]) for c in adopted.values())
+    # the 5 people the file leaves out, and the tenant's own admin, are named and left alone
+    assert any(w.startswith("6 people of the tenant match no user of the file") for w in plan["warnings"])
     text = tenant.cli("plan", str(file)).stdout
     assert "= user p" in text and "writes the link only" in text and "25 to adopt" in text
 
