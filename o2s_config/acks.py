@@ -1,4 +1,4 @@
-"""Acknowledged manual steps: which steps an administrator confirmed as done, in a file committed beside the organisation file.
+"""Acknowledged manual steps: those an administrator confirmed as done, in a file beside the organisation file.
 
 The O2S screens cannot be read back, so ``o2s-config ack`` records, per target, each confirmed
 step's id, the fingerprint of the value it set, who and when, in ``<file>.ack.yaml`` next to

@@ -17,7 +17,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from o2s_config.canonical import plain
 from o2s_config.catalog import Catalog, RightsMap
@@ -184,7 +184,7 @@ def _profiles(desired: Organisation, profiles: Mapping[str, bool], catalog: Cata
     for label, profile in desired.profiles.items():
         if label in PROFILE.kept:
             continue  # built in: every right, cannot be changed
-        base = "none" if profile.from_ == "none" else "all"
+        base: Literal["all", "none"] = "none" if profile.from_ == "none" else "all"
         valid = profile.valid if profile.valid is not None else True
         screen = f"{PROFILE.manual_path}"
         if label in profiles:

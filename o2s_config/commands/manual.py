@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -81,12 +82,12 @@ def ack(file: Path, step_ids: tuple[str, ...], target: str | None, yes: bool, by
     click.echo(f"Acknowledged {len(chosen)} step(s) in {path}.")
 
 
-def _chosen(pending: list[ManualStep] | tuple[ManualStep, ...], done: object, ids: tuple[str, ...]) -> list[ManualStep]:
+def _chosen(pending: Sequence[ManualStep], done: Sequence[ManualStep], ids: tuple[str, ...]) -> list[ManualStep]:
     """The steps to record: all pending ones, or those named (an unknown id is an error naming the closest)."""
     if not ids:
         return list(pending)
     by_id = {step.id: step for step in pending}
-    known_done = {step.id for step in done} if isinstance(done, list | tuple) else set()
+    known_done = {step.id for step in done}
     unknown = [i for i in ids if i not in by_id and i not in known_done]
     if unknown:
         hints = []
