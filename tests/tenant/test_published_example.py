@@ -92,3 +92,8 @@ def test_a_hand_edited_ack_file_shows_every_step_again_with_a_warning(
     ack_file.write_text("version: 1\ntargets: [", encoding="utf-8")
     broken = published.cli("plan", str(example))
     assert broken.exit_code == 1 and str(ack_file) in broken.stderr and "Traceback" not in broken.stderr
+
+
+def test_an_access_review_of_a_published_tenant_is_refused_not_empty(published: PublishedTenant) -> None:
+    refused = published.cli("access")
+    assert refused.exit_code == 1 and "profile rights cannot be read" in refused.stderr
