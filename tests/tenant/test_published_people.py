@@ -6,14 +6,17 @@ pages of 100 (206 until the last page).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import httpx
 from ruamel.yaml import YAML
 
+from o2s_config.sandbox.embedded import embedded_client
 from tests.reliability.conftest import start_server, stop_server
 from tests.tenant.conftest import PublishedTenant, grant, seed_people
 
@@ -114,3 +117,30 @@ def test_a_published_tenant_paged_by_100_with_token_expiry_during_apply(tmp_path
         assert json.loads(tenant.cli("plan", str(file), "--format", "json").stdout)["summary"]["adopt"] == 0
     finally:
         stop_server(server)
+
+
+def test_two_people_with_one_users_email_stop_the_plan_naming_both(tmp_path: Path) -> None:
+    db = tmp_path / "tenant.db"
+    seed_people(db, 0)
+    composed, decomposed = "élodie.durand@exemple.fr", unicodedata.normalize("NFD", "Élodie.Durand@exemple.fr")
+
+    async def add(email: str, login: str) -> int:
+        async with embedded_client(str(db)) as client:
+            body = {"ext": {"login": login, "last_name": "Durand", "email": email, "structure": "siege"}}
+            answer = await client.post("/utilisateurs", json=body)
+            assert answer.status_code == 201, answer.text  # the tenant tells them apart: not the same bytes
+            return int(answer.json()["id"])
+
+    first, second = asyncio.run(add(composed, "ed1")), asyncio.run(add(decomposed, "ed2"))
+    file = tmp_path / "organisation.yaml"
+    file.write_text(
+        "version: 1\nusers:\n  edurand:\n    last_name: Durand\n    email: ÉLODIE.DURAND@exemple.fr\n"
+        "    structure: siege\n",
+        encoding="utf-8",
+    )
+    tenant = PublishedTenant(f"sandbox+published:{db}", db, {})
+    refused = tenant.cli("plan", str(file))
+    assert refused.exit_code == 1 and "Traceback" not in refused.stderr, refused.stdout
+    assert f"tenant user {first} " in refused.stderr and f"tenant user {second} " in refused.stderr
+    assert "edurand" in refused.stderr
+    assert len(tenant.full_users()) == 3  # nothing written
