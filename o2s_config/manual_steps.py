@@ -171,8 +171,11 @@ def _establishment(desired: Organisation) -> list[ManualStep]:
     for path, value in _leaves(desired.establishment).items():
         tab = ESTABLISHMENT_TABS.get(path.partition(".")[0], path.partition(".")[0])
         screen = f"{ESTABLISHMENT.manual_path} > onglet {tab}"
+        todo = action(value)
+        if path == "general.name":  # O2S lets it be entered once; changing it is the support's job
+            todo += " (une fois enregistrée, seule l’assistance O2S la modifie)"
         steps.append(ManualStep(ESTABLISHMENT.name, "establishment", path, screen, _label(ESTABLISHMENT, path),
-                                action(value), value))  # fmt: skip
+                                todo, value))  # fmt: skip
     return steps
 
 

@@ -122,6 +122,11 @@ def acknowledged(plan: Plan, recorded: acks.Acknowledgements) -> Plan:
         return replace(plan, warnings=[*plan.warnings, *recorded.warnings])
     pending, done, implied = recorded.split(plan.target, [*plan.manual_steps, *plan.implied])
     warnings = [*plan.warnings, *recorded.warnings]
+    if not recorded.exists:
+        warnings.append(
+            f"{recorded.path} does not exist: no manual step is acknowledged yet for any target "
+            "(o2s-config ack records them once done)"
+        )
     return replace(plan, manual_steps=pending, acknowledged=done, implied=implied, warnings=warnings)
 
 

@@ -50,6 +50,10 @@ def test_example_plan_apply_runbook_ack_converges(published: PublishedTenant, ex
     assert "Voir les agendas… : choisir « Voir uniquement mon agenda »" in runbook.stdout
     markdown = published.cli("runbook", str(example), "--format", "markdown").stdout
     assert markdown.count("- [ ] ") == len(steps)
+    page = example.parent / "runbook.html"
+    assert published.cli("runbook", str(example), "--format", "html", "-o", str(page)).exit_code == 0
+    assert page.read_text(encoding="utf-8").count('type="checkbox"') == len(steps)
+    assert any("organisation.ack.yaml does not exist" in w for w in after["warnings"])
 
     acked = published.cli("ack", str(example), "--yes")
     assert acked.exit_code == 0, acked.stderr
