@@ -70,6 +70,7 @@ def ack(file: Path, step_ids: tuple[str, ...], target: str | None, yes: bool, by
     for step in chosen:
         click.echo(f"  [x] {step.screen} > {step.line()}    ({step.id})")
     _confirm(yes, len(chosen))
+    shown = len(chosen)
     if not step_ids:  # what the screen set by itself is recorded too, so that a later change of it is a step
         chosen += plan.implied
     path = acks.ack_path(file)
@@ -79,7 +80,8 @@ def ack(file: Path, step_ids: tuple[str, ...], target: str | None, yes: bool, by
     who = by or os.environ.get("O2S_ACK_BY") or getpass.getuser()
     recorded.record(plan.target, chosen, who, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     acks.save(recorded)
-    click.echo(f"Acknowledged {len(chosen)} step(s) in {path}.")
+    implied = f" (and {len(chosen) - shown} value(s) the screens set by themselves)" if len(chosen) > shown else ""
+    click.echo(f"Acknowledged {shown} step(s){implied} in {path}.")
 
 
 def _chosen(pending: Sequence[ManualStep], done: Sequence[ManualStep], ids: tuple[str, ...]) -> list[ManualStep]:
