@@ -5,14 +5,26 @@ Each function takes an open client and returns data; printing and prompting are 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from o2s_config import acks
 from o2s_config.apply import ApplyReport, Listener, run_changes
+from o2s_config.assets import (
+    ExportedFiles,
+    download,
+    local_files,
+    references,
+    rewrite_references,
+    safe_names,
+    settle_files,
+    sha256,
+    upload_referenced,
+)
 from o2s_config.backends.http import O2SClient
 from o2s_config.backends.linked import adoption, place
 from o2s_config.backends.published_writes import execute_published
@@ -36,6 +48,7 @@ class Planned:
 
     plan: Plan
     state: TenantState
+    uploads: dict[str, bytes] = field(default_factory=dict)  # files the tenant lacks or holds otherwise
 
 
 def readable_part(desired: Organisation, state: TenantState) -> tuple[Organisation, list[str]]:
@@ -53,9 +66,14 @@ def readable_part(desired: Organisation, state: TenantState) -> tuple[Organisati
 
 
 async def plan_organisation(
-    client: O2SClient, desired: Organisation, catalog: Catalog, target: str, secrets: Iterable[str] = ()
+    client: O2SClient,
+    desired: Organisation,
+    catalog: Catalog,
+    target: str,
+    secrets: Iterable[str] = (),
+    files: dict[str, bytes] | None = None,
 ) -> Planned:
-    """Read the tenant and plan ``desired`` against it."""
+    """Read the tenant and plan ``desired`` against it (``files``: the content of the files it refers to)."""
     state = await read_tenant(client)
     adoptions: list[Change] = []
     steps: list[ManualStep] = []
@@ -65,7 +83,7 @@ async def plan_organisation(
         desired = published_part(desired, state.published.profiles)
     desired, notes = readable_part(desired, state)
     notes += people
-    current = settle_secrets(state, desired)
+    current = settle_files(settle_secrets(state, desired), state.files, files or {})
     plan = build_plan(
         desired,
         current,
@@ -78,7 +96,9 @@ async def plan_organisation(
     )
     shown = [step for step in steps if not step.implied]
     implied = [step for step in steps if step.implied]
-    return Planned(replace(plan, warnings=[*plan.warnings, *notes], manual_steps=shown, implied=implied), state)
+    uploads = {n: c for n, c in (files or {}).items() if (state.files or {}).get(n) != sha256(c)}
+    plan = replace(plan, warnings=[*plan.warnings, *notes], manual_steps=shown, implied=implied)
+    return Planned(plan, state, uploads if state.files is not None else {})
 
 
 def published_plan(
@@ -109,11 +129,12 @@ def published_plan(
 
 async def plan_file(client: O2SClient, validated: ValidatedOrganisation, catalog: Catalog, target: str) -> Planned:
     """Read the tenant and plan the validated file against it (the plan records which file)."""
-    planned = await plan_organisation(client, validated.organisation, catalog, target, validated.loaded.secrets)
+    files = local_files(validated.organisation, validated.loaded.base_dir, validated.loaded.repository)
+    planned = await plan_organisation(client, validated.organisation, catalog, target, validated.loaded.secrets, files)
     # an absolute path: a saved plan may be applied from another folder (a CI job's later step)
-    source = {"file": str(validated.loaded.path.resolve()), "sha256": file_digest(validated.loaded.files)}
+    source = {"file": str(validated.loaded.path.resolve()), "sha256": file_digest(validated.loaded.files, files)}
     plan = acknowledged(replace(planned.plan, source=source), acks.load(acks.ack_path(validated.loaded.path)))
-    return Planned(plan, planned.state)
+    return replace(planned, plan=plan)
 
 
 def acknowledged(plan: Plan, recorded: acks.Acknowledgements) -> Plan:
@@ -130,19 +151,39 @@ def acknowledged(plan: Plan, recorded: acks.Acknowledgements) -> Plan:
     return replace(plan, manual_steps=pending, acknowledged=done, implied=implied, warnings=warnings)
 
 
-async def export_tenant(client: O2SClient, catalog: Catalog) -> str:
-    """The target's organisation as a file; stored passwords become ``${env:...}`` references."""
+@dataclass
+class Export:
+    """An exported organisation file and the files it refers to."""
+
+    text: str
+    files: ExportedFiles
+
+
+async def export_tenant(client: O2SClient, catalog: Catalog) -> Export:
+    """The target's organisation as a file, with the files it holds; passwords become ``${env:...}``."""
     state = await read_tenant(client)
     if state.published is not None:  # people not linked yet get keys a plan of the file adopts them by
         place(state, identify(state.published.people, proposed_logins(state.published.people)))
-    return export_text(settle_secrets(state, None), catalog)
+    current = settle_secrets(state, None)
+    files = ExportedFiles()
+    if state.files is not None:
+        names = references(current)
+        files.renamed = {n: safe for n, safe in safe_names(names).items() if n != safe}
+        files.missing = [n for n in names if n not in state.files]
+        held = await download(client, [n for n in names if n in state.files])
+        files.contents = {files.renamed.get(n, n): content for n, content in held.items()}
+        current = rewrite_references(current, lambda n: files.renamed.get(n, n))
+    return Export(export_text(current, catalog), files)
 
 
-def file_digest(files: list[Path]) -> str:
-    """A hash of the organisation file and every file it extends."""
+def file_digest(files: list[Path], assets: dict[str, bytes] | None = None) -> str:
+    """A hash of the organisation file, every file it extends and every file they refer to."""
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.read_bytes())
+    for name, content in sorted((assets or {}).items()):
+        digest.update(f"\0{name}\0{len(content)}\0".encode())
+        digest.update(content)
     return "sha256:" + digest.hexdigest()
 
 
@@ -164,13 +205,19 @@ def check_saved(saved: dict[str, Any], planned: Planned) -> None:
 
 
 async def apply_planned(
-    client: O2SClient, planned: Planned, parallelism: int, on_finish: Listener | None = None
+    client: O2SClient,
+    planned: Planned,
+    parallelism: int,
+    on_finish: Listener | None = None,
+    stop: asyncio.Event | None = None,
 ) -> ApplyReport:
-    """Make the plan's changes on the tenant."""
+    """Make the plan's changes on the tenant; once ``stop`` is set, start no more (``apply.run_changes``)."""
 
     write = execute_published if planned.state.published is not None else execute
 
     async def one(change: Any) -> None:
+        if planned.uploads and change.action != "delete":
+            await upload_referenced(client, planned.uploads, change.desired or change.payload)
         await write(client, planned.state, change)
 
-    return await run_changes(planned.plan.changes, one, parallelism, on_finish)
+    return await run_changes(planned.plan.changes, one, parallelism, on_finish, stop)

@@ -12,12 +12,12 @@ from pathlib import Path
 import click
 
 from o2s_config import acks
-from o2s_config.backends.target import resolve_target
 from o2s_config.catalog import load_catalog
 from o2s_config.commands import DEFAULT_FILE
-from o2s_config.commands.engine import FILE, TARGET, _run
+from o2s_config.commands.engine import DEADLINE, FILE, TARGET, _run
 from o2s_config.errors import O2SConfigError, UnsafePlanError
 from o2s_config.manual_steps import ManualStep
+from o2s_config.render.escape import printable
 from o2s_config.render.runbook import runbook_html, runbook_markdown, runbook_text
 from o2s_config.suggest import closest
 from o2s_config.validate import validate_file
@@ -26,10 +26,9 @@ from o2s_config.workflow import Planned, plan_file
 RENDERERS = {"text": runbook_text, "markdown": runbook_markdown, "html": runbook_html}
 
 
-def _planned(file: Path, target: str | None) -> Planned:
+def _planned(file: Path, target: str | None, deadline: float | None) -> Planned:
     validated = validate_file(file)
-    text = resolve_target(target).text
-    return _run(target, 8, lambda client: plan_file(client, validated, load_catalog(), text))
+    return _run(target, 8, deadline, lambda client: plan_file(client, validated, load_catalog(), client.target.text))
 
 
 @click.command()
@@ -38,9 +37,12 @@ def _planned(file: Path, target: str | None) -> Planned:
 @click.option("--format", "form", type=click.Choice(list(RENDERERS)), default="text", show_default=True)
 @click.option("-o", "--output", type=FILE, help="Write to OUTPUT instead of stdout.")
 @click.option("--show-acknowledged", is_flag=True, help="List the steps already confirmed too.")
-def runbook(file: Path, target: str | None, form: str, output: Path | None, show_acknowledged: bool) -> None:
+@DEADLINE
+def runbook(
+    file: Path, target: str | None, form: str, output: Path | None, show_acknowledged: bool, deadline: float | None
+) -> None:
     """Print the manual steps FILE asks of the target, grouped by O2S screen, as a checklist (in French)."""
-    plan = _planned(file, target).plan
+    plan = _planned(file, target, deadline).plan
     steps = [*plan.manual_steps, *(plan.acknowledged if show_acknowledged else ())]
     text = RENDERERS[form](steps, plan.target)
     for warning in plan.warnings:
@@ -59,16 +61,19 @@ def runbook(file: Path, target: str | None, form: str, output: Path | None, show
 @TARGET
 @click.option("--yes", is_flag=True, help="Record without asking for confirmation.")
 @click.option("--by", help="Who confirms (default: $O2S_ACK_BY, else the system user name).")
-def ack(file: Path, step_ids: tuple[str, ...], target: str | None, yes: bool, by: str | None) -> None:
+@DEADLINE
+def ack(
+    file: Path, step_ids: tuple[str, ...], target: str | None, yes: bool, by: str | None, deadline: float | None
+) -> None:
     """Record manual steps as done in the O2S screens (all of the plan's, or the STEP ids given)."""
-    plan = _planned(file, target).plan
+    plan = _planned(file, target, deadline).plan
     chosen = _chosen(plan.manual_steps, plan.acknowledged, step_ids)
     if not chosen:
         click.echo("No manual step left to acknowledge.")
         return
     click.echo(f"Steps to record as done on {plan.target}:")
     for step in chosen:
-        click.echo(f"  [x] {step.screen} > {step.line()}    ({step.id})")
+        click.echo(printable(f"  [x] {step.screen} > {step.line()}    ({step.id})"))
     _confirm(yes, len(chosen))
     shown = len(chosen)
     if not step_ids:  # what the screen set by itself is recorded too, so that a later change of it is a step

@@ -10,6 +10,7 @@ import html
 from collections.abc import Sequence
 
 from o2s_config.manual_steps import ManualStep, by_screen
+from o2s_config.render.escape import printable
 from o2s_config.render.markdown import escape
 
 TITLE = "Étapes à faire dans les écrans O2S"
@@ -17,12 +18,12 @@ TITLE = "Étapes à faire dans les écrans O2S"
 
 def runbook_text(steps: Sequence[ManualStep], target: str) -> str:
     """The checklist as plain text."""
-    lines = [f"{TITLE} ({target}) : {len(steps)} étape(s)"]
+    lines = [f"{TITLE} ({printable(target)}) : {len(steps)} étape(s)"]
     if not steps:
         lines.append("Aucune étape : tout ce que les écrans seuls peuvent faire est confirmé.")
     for screen, group in by_screen(steps).items():
-        lines += ["", screen]
-        lines += [f"  [ ] {step.line()}    ({step.id})" for step in group]
+        lines += ["", printable(screen)]
+        lines += [printable(f"  [ ] {step.line()}    ({step.id})") for step in group]
     lines += ["", "Une fois faites : o2s-config ack FICHIER (toutes) ou o2s-config ack FICHIER ID... (certaines)."]
     return "\n".join(lines) + "\n"
 

@@ -12,13 +12,14 @@ from o2s_config.changes import Change
 from o2s_config.manual_steps import by_screen
 from o2s_config.plan import Plan
 from o2s_config.render.common import described, field_label, headline, item_text, manual_path
+from o2s_config.render.escape import printable
 
 SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red"), "adopt": ("=", "cyan")}
 
 
 def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
     """Every line of the text plan, styled (styles are dropped when colour is off)."""
-    lines = [Text(f"Plan for {plan.target}", style="bold")]
+    lines = [Text(f"Plan for {printable(plan.target)}", style="bold")]
     if plan.empty:
         lines.append(Text("No changes: the tenant matches the file."))
     for change in plan.changes:
@@ -35,10 +36,11 @@ def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
         )
     )
     if plan.removals:
-        removed = ", ".join(f"{c.resource} {c.key}" for c in plan.removals)
+        removed = ", ".join(f"{c.resource} {printable(c.key)}" for c in plan.removals)
         lines.append(Text(f"Removes (deletes or deactivates): {removed}", style="bold red"))
-    lines += [Text(f"Warning: {w}", style="yellow") for w in plan.warnings]
-    lines += [Text(f"Refused: {r}", style="bold red") for r in [*plan.lockout_violations, *plan.threshold_violations]]
+    lines += [Text(f"Warning: {printable(w)}", style="yellow") for w in plan.warnings]
+    refused = [*plan.lockout_violations, *plan.threshold_violations]
+    lines += [Text(f"Refused: {printable(r)}", style="bold red") for r in refused]
     return lines
 
 
@@ -48,8 +50,8 @@ def step_lines(plan: Plan) -> list[Text]:
     if plan.manual_steps:
         lines += [Text(""), Text(f"Manual steps in the O2S screens ({len(plan.manual_steps)}):", style="bold magenta")]
         for screen, group in by_screen(plan.manual_steps).items():
-            lines.append(Text(f"  {screen}", style="magenta"))
-            lines += [Text(f"    [ ] {step.line()}    ({step.id})") for step in group]
+            lines.append(Text(printable(f"  {screen}"), style="magenta"))
+            lines += [Text(printable(f"    [ ] {step.line()}    ({step.id})")) for step in group]
         lines.append(Text("  (o2s-config runbook prints them as a checklist; o2s-config ack records them as done)"))
     if plan.acknowledged:
         lines.append(Text(f"{plan.acknowledged_count} manual step(s) acknowledged as done (--show-acknowledged)."))
@@ -59,16 +61,16 @@ def step_lines(plan: Plan) -> list[Text]:
 def acknowledged_lines(plan: Plan) -> list[Text]:
     """The acknowledged steps, one line each (``plan --show-acknowledged``)."""
     lines = [Text(f"Acknowledged manual steps ({len(plan.acknowledged)}):", style="bold")]
-    lines += [Text(f"  [x] {step.screen} > {step.line()}    ({step.id})") for step in plan.acknowledged]
+    lines += [Text(printable(f"  [x] {step.screen} > {step.line()}    ({step.id})")) for step in plan.acknowledged]
     return lines
 
 
 def change_lines(change: Change, catalog: Catalog) -> list[Text]:
-    """One header line for the change, one line per field."""
+    """One header line for the change, one line per field (values escaped: ``render.escape``)."""
     sign, colour = SIGNS[change.action]
-    header = Text(f"  {sign} {headline(change)}", style=colour)
+    header = Text(f"  {sign} {printable(headline(change))}", style=colour)
     if change.renamed_from:
-        header.append(f" (renamed from {change.renamed_from})")
+        header.append(f" (renamed from {printable(change.renamed_from)})")
     if change.manual:
         header.append(f" [manual: {manual_path(change)}]", style="magenta")
     if change.action == "adopt":
@@ -77,16 +79,16 @@ def change_lines(change: Change, catalog: Catalog) -> list[Text]:
     for f in change.fields:
         if change.action == "delete":
             continue
-        line = Text(f"      {field_label(f)}: ")
+        line = Text(f"      {printable(field_label(f))}: ")
         if f.op == "remove":
-            line.append(item_text(f, f.before, catalog), style="red")
+            line.append(printable(item_text(f, f.before, catalog)), style="red")
         elif f.op == "add":
-            line.append(item_text(f, f.after, catalog), style="green")
+            line.append(printable(item_text(f, f.after, catalog)), style="green")
         else:
             if change.action == "update":
-                line.append(described(f, f.before, catalog), style="red")
+                line.append(printable(described(f, f.before, catalog)), style="red")
                 line.append(" -> ")
-            line.append(described(f, f.after, catalog), style="green")
+            line.append(printable(described(f, f.after, catalog)), style="green")
         lines.append(line)
     return lines
 
