@@ -10,12 +10,12 @@ error naming both: o2s-config never creates a second record for a person the ten
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from o2s_config.backends.published import Person
 from o2s_config.errors import O2SConfigError
+from o2s_config.keys import natural_key
 
 
 class IdentityError(O2SConfigError):
@@ -23,8 +23,8 @@ class IdentityError(O2SConfigError):
 
 
 def normal_email(email: str) -> str:
-    """An e-mail as compared: NFC, trimmed, case-folded (``Élodie@X.fr`` and ``élodie@x.fr`` are one)."""
-    return unicodedata.normalize("NFC", email).strip().casefold()
+    """An e-mail as compared: trimmed, in the form keys are compared in (NFC, case-folded: ``keys.natural_key``)."""
+    return natural_key(email.strip())
 
 
 @dataclass(frozen=True)
