@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Action = Literal["create", "update", "delete"]
+# "adopt": a person the tenant already has, linked to the file's user (published-only tenants, identity.py)
+Action = Literal["create", "update", "delete", "adopt"]
 # How one field changes: a value set (``before`` -> ``after``), or one item added to or
 # removed from a list (the item in ``after`` or ``before``; the list itself is not repeated).
 Operation = Literal["set", "add", "remove"]
@@ -50,8 +51,8 @@ class Change:
 
     @property
     def id(self) -> str:
-        """Unique within a plan: one change per resource."""
-        return f"{self.resource}:{self.key}"
+        """Unique within a plan: one change per resource (an adoption precedes its user's update)."""
+        return f"{self.resource}:{self.key}" + ("#adopt" if self.action == "adopt" else "")
 
     @property
     def deactivates(self) -> bool:

@@ -18,6 +18,7 @@ from o2s_config.commands.access import access
 from o2s_config.commands.actions import reset_password
 from o2s_config.commands.engine import COMMANDS as ENGINE_COMMANDS
 from o2s_config.commands.inspect import rights
+from o2s_config.commands.manual import COMMANDS as MANUAL_COMMANDS
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.errors import InvalidFileError, O2SConfigError
 from o2s_config.files import database_error, os_error, write_output
@@ -154,7 +155,7 @@ def schema(output: Path | None, check: bool, files: tuple[Path, ...]) -> None:
 
 main.add_command(rights)
 main.add_command(access)
-for _command in ENGINE_COMMANDS:
+for _command in (*ENGINE_COMMANDS, *MANUAL_COMMANDS):
     main.add_command(_command)
 main.add_command(reset_password)
 main.add_command(sandbox)

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
+from o2s_config.field_map import published_fields
 from o2s_config.model.profiles import ADMIN_PROFILE
 from o2s_config.model.services import MAIL_SERVERS
 
@@ -45,8 +46,8 @@ class Kind:
     singleton: bool = False  # always present in a tenant: updated, never created nor deleted
     read_only: bool = False  # the tool reads it but has no way to write it: changes are manual steps
     manual: bool = False  # no target serves it: neither read nor written, only named in manual steps
-    # Which fields a published API carries for this kind (the rest are screen-only): None
-    # until the kind is described against a real tenant's published API.
+    # Which file fields Harvest's published API carries for this kind (``field_map.py``); the
+    # rest live only in the O2S screens and become manual steps on a real tenant. None: not described.
     published_fields: frozenset[str] | None = None
 
     @property
@@ -104,6 +105,7 @@ ADMINISTRATION = "Administration > "
 REGISTER: tuple[Kind, ...] = (
     Kind(
         name="establishment",
+        published_fields=published_fields("establishment"),
         section="establishment",
         title="Establishment",
         key_parts=("establishment",),
@@ -113,6 +115,7 @@ REGISTER: tuple[Kind, ...] = (
     ),
     Kind(
         name="structure",
+        published_fields=published_fields("structure"),
         section="structures",
         title="Structures",
         key_parts=("code",),
@@ -124,6 +127,7 @@ REGISTER: tuple[Kind, ...] = (
     ),
     Kind(
         name="profile",
+        published_fields=published_fields("profile"),
         section="profiles",
         title="Profiles",
         key_parts=("label",),
@@ -135,6 +139,7 @@ REGISTER: tuple[Kind, ...] = (
     ),
     Kind(
         name="user",
+        published_fields=published_fields("user"),
         section="users",
         title="Users",
         key_parts=("login",),
@@ -147,6 +152,7 @@ REGISTER: tuple[Kind, ...] = (
     ),
     Kind(
         name="hierarchy",
+        published_fields=published_fields("hierarchy"),
         section="hierarchy",
         title="Hierarchy",
         key_parts=("login",),
@@ -155,6 +161,7 @@ REGISTER: tuple[Kind, ...] = (
     ),
     Kind(
         name="extranet_code",
+        published_fields=published_fields("extranet_code"),
         section="aggregation.extranet_codes",
         title="Extranet codes",
         key_parts=("provider", "code"),
@@ -165,6 +172,7 @@ REGISTER: tuple[Kind, ...] = (
     ),
     Kind(
         name="custodian_contact",
+        published_fields=published_fields("custodian_contact"),
         section="aggregation.custodian_contacts",
         title="Custodian contacts",
         key_parts=("custodian",),
@@ -174,6 +182,7 @@ REGISTER: tuple[Kind, ...] = (
     ),
     Kind(
         name="service",
+        published_fields=published_fields("service"),
         section="services",
         title="Services",
         key_parts=("section",),

@@ -147,7 +147,20 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(inner)
 
 
+def _adopted_before_changed(ix: _Index) -> Iterator[Edge]:
+    """A person is linked to the file (adopted) before his record or his place changes.
+
+    Both writes send back his whole published representation: the later one must carry the link.
+    """
+    for adopt in (c for c in ix.users if c.action == "adopt"):
+        for resource in ("user", "hierarchy"):
+            changed = ix.get(resource, adopt.key)
+            if changed is not None:
+                yield changed.id, adopt.id
+
+
 RULES: tuple[Callable[[_Index], Iterator[Edge]], ...] = (
+    _adopted_before_changed,
     _user_needs_its_structure_and_profile,
     _users_leave_before_deletion,
     _users_leave_before_admin_loss,

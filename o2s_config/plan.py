@@ -17,6 +17,7 @@ from o2s_config.canonical import plain
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
 from o2s_config.diff import diff
+from o2s_config.manual_steps import ManualStep
 from o2s_config.masking import mask
 from o2s_config.model import Organisation
 from o2s_config.ordering import order
@@ -38,13 +39,23 @@ class Plan:
     lockout_violations: Sequence[str] = ()
     source: dict[str, str] = field(default_factory=dict)  # file name and hash, for saved plans
     billed: tuple[BilledCount, ...] = ()  # each billed option's active users, now and once applied
+    # a published-only tenant: what only the O2S screens can do, still to do / confirmed done (acks.py)
+    manual_steps: Sequence[ManualStep] = ()
+    acknowledged: Sequence[ManualStep] = ()
+    implied: Sequence[ManualStep] = ()  # set by the screen itself: not shown, recorded by ack
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = {"create": 0, "update": 0, "delete": 0, "manual": 0}
+        """Changes by action; ``manual`` counts the manual changes and the manual steps still to do."""
+        counts = {"create": 0, "update": 0, "delete": 0, "adopt": 0, "manual": len(self.manual_steps)}
         for change in self.changes:
             counts["manual" if change.manual else change.action] += 1
         return counts
+
+    @property
+    def acknowledged_count(self) -> int:
+        """The acknowledged steps an administrator was shown (not those the screen set by itself)."""
+        return sum(1 for step in self.acknowledged if not step.implied)
 
     @property
     def removals(self) -> list[Change]:
@@ -53,7 +64,8 @@ class Plan:
 
     @property
     def empty(self) -> bool:
-        return not self.changes
+        """Nothing to do: no change for apply, no manual step left (acknowledged ones are done)."""
+        return not self.changes and not self.manual_steps
 
     def refusals(self, force: bool = False) -> list[str]:
         """Why apply must not run: the lockout always, the threshold unless forced."""
@@ -74,11 +86,12 @@ def build_plan(
     identity: str | None = None,
     secrets: Iterable[str] = (),
     writable: Iterable[str] | None = None,
+    adoptions: Sequence[Change] = (),
 ) -> Plan:
     """Diff, order and check: the plan of ``desired`` against ``current`` as applied by ``identity``."""
     secret_set = frozenset(secrets)
     found = diff(desired, current, catalog, secret_set)
-    changes = order(found.changes)
+    changes = order([*adoptions, *found.changes])
     if writable is not None:
         can_write = set(writable)
         changes = [replace(c, manual=True) if c.resource not in can_write else c for c in changes]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from o2s_config import acks
 from o2s_config.apply import ApplyReport, Listener, run_changes
 from o2s_config.assets import (
     ExportedFiles,
@@ -25,12 +26,17 @@ from o2s_config.assets import (
     upload_referenced,
 )
 from o2s_config.backends.http import O2SClient
+from o2s_config.backends.linked import adoption, place
+from o2s_config.backends.published_writes import execute_published
 from o2s_config.backends.tenant import TenantState, read_tenant, settle_secrets
 from o2s_config.backends.writes import execute
 from o2s_config.catalog import Catalog
+from o2s_config.changes import Change
 from o2s_config.errors import StalePlanError
 from o2s_config.export import export_text
-from o2s_config.kinds import REGISTER
+from o2s_config.identity import identify, proposed_logins
+from o2s_config.kinds import HIERARCHY, REGISTER
+from o2s_config.manual_steps import ManualStep, manual_steps, published_part
 from o2s_config.model import Organisation
 from o2s_config.plan import FORMAT_VERSION, Plan, build_plan
 from o2s_config.validate import ValidatedOrganisation
@@ -69,13 +75,56 @@ async def plan_organisation(
 ) -> Planned:
     """Read the tenant and plan ``desired`` against it (``files``: the content of the files it refers to)."""
     state = await read_tenant(client)
+    adoptions: list[Change] = []
+    steps: list[ManualStep] = []
+    people: list[str] = []
+    if state.published is not None:
+        adoptions, steps, people = published_plan(state, desired, catalog, secrets)
+        desired = published_part(desired, state.published.profiles)
     desired, notes = readable_part(desired, state)
+    notes += people
     current = settle_files(settle_secrets(state, desired), state.files, files or {})
     plan = build_plan(
-        desired, current, catalog, target, identity=state.identity, secrets=secrets, writable=state.writable
+        desired,
+        current,
+        catalog,
+        target,
+        identity=state.identity,
+        secrets=secrets,
+        writable=state.writable,
+        adoptions=adoptions,
     )
+    shown = [step for step in steps if not step.implied]
+    implied = [step for step in steps if step.implied]
     uploads = {n: c for n, c in (files or {}).items() if (state.files or {}).get(n) != sha256(c)}
-    return Planned(replace(plan, warnings=[*plan.warnings, *notes]), state, uploads if state.files is not None else {})
+    plan = replace(plan, warnings=[*plan.warnings, *notes], manual_steps=shown, implied=implied)
+    return Planned(plan, state, uploads if state.files is not None else {})
+
+
+def published_plan(
+    state: TenantState, desired: Organisation, catalog: Catalog, secrets: Iterable[str]
+) -> tuple[list[Change], list[ManualStep], list[str]]:
+    """A published-only tenant: link its people to the file's users, and list what only the screens do.
+
+    The hierarchy is read and written through the published manager endpoint; every kind the
+    published API does not serve becomes manual steps (not the note a full target gives).
+    """
+    assert state.published is not None
+    wanted = {login: user.email for login, user in (desired.users or {}).items()}
+    identities = identify(state.published.people, wanted)
+    place(state, identities)
+    state.readable |= {HIERARCHY.name}
+    state.writable |= {HIERARCHY.name}
+    adoptions = [adoption(login, person) for login, person in identities.adopted.items()]
+    notes = []
+    if identities.others and desired.users is not None:
+        shown = ", ".join(person.name() for person in identities.others[:10])
+        more = f" and {len(identities.others) - 10} more" if len(identities.others) > 10 else ""
+        notes.append(
+            f"{len(identities.others)} people of the tenant match no user of the file "
+            f"(no o2s-config reference, no same e-mail): not managed, left as is: {shown}{more}"
+        )
+    return adoptions, manual_steps(desired, state.published.profiles, catalog, secrets), notes
 
 
 async def plan_file(client: O2SClient, validated: ValidatedOrganisation, catalog: Catalog, target: str) -> Planned:
@@ -84,7 +133,22 @@ async def plan_file(client: O2SClient, validated: ValidatedOrganisation, catalog
     planned = await plan_organisation(client, validated.organisation, catalog, target, validated.loaded.secrets, files)
     # an absolute path: a saved plan may be applied from another folder (a CI job's later step)
     source = {"file": str(validated.loaded.path.resolve()), "sha256": file_digest(validated.loaded.files, files)}
-    return replace(planned, plan=replace(planned.plan, source=source))
+    plan = acknowledged(replace(planned.plan, source=source), acks.load(acks.ack_path(validated.loaded.path)))
+    return replace(planned, plan=plan)
+
+
+def acknowledged(plan: Plan, recorded: acks.Acknowledgements) -> Plan:
+    """The plan without the manual steps confirmed for its target (they move to ``acknowledged``)."""
+    if not plan.manual_steps and not plan.implied:
+        return replace(plan, warnings=[*plan.warnings, *recorded.warnings])
+    pending, done, implied = recorded.split(plan.target, [*plan.manual_steps, *plan.implied])
+    warnings = [*plan.warnings, *recorded.warnings]
+    if not recorded.exists:
+        warnings.append(
+            f"{recorded.path} does not exist: no manual step is acknowledged yet for any target "
+            "(o2s-config ack records them once done)"
+        )
+    return replace(plan, manual_steps=pending, acknowledged=done, implied=implied, warnings=warnings)
 
 
 @dataclass
@@ -98,6 +162,8 @@ class Export:
 async def export_tenant(client: O2SClient, catalog: Catalog) -> Export:
     """The target's organisation as a file, with the files it holds; passwords become ``${env:...}``."""
     state = await read_tenant(client)
+    if state.published is not None:  # people not linked yet get keys a plan of the file adopts them by
+        place(state, identify(state.published.people, proposed_logins(state.published.people)))
     current = settle_secrets(state, None)
     files = ExportedFiles()
     if state.files is not None:
@@ -147,9 +213,11 @@ async def apply_planned(
 ) -> ApplyReport:
     """Make the plan's changes on the tenant; once ``stop`` is set, start no more (``apply.run_changes``)."""
 
+    write = execute_published if planned.state.published is not None else execute
+
     async def one(change: Any) -> None:
         if planned.uploads and change.action != "delete":
             await upload_referenced(client, planned.uploads, change.desired or change.payload)
-        await execute(client, planned.state, change)
+        await write(client, planned.state, change)
 
     return await run_changes(planned.plan.changes, one, parallelism, on_finish, stop)

@@ -51,7 +51,7 @@ counts() {
   "$(o2s_python)" - "$1" <<'PY' >>"$outputs"
 import json, sys
 summary = json.load(open(sys.argv[1], encoding="utf-8"))["summary"]
-for name in ("create", "update", "delete", "manual"):
+for name in ("create", "update", "delete", "adopt", "manual"):
     print(f"{name}={summary[name]}")
 print(f"has-changes={'true' if any(summary.values()) else 'false'}")
 PY

@@ -12,6 +12,7 @@ so a flaky network never makes a duplicate user.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import sqlite3
 import ssl
@@ -139,10 +140,13 @@ class O2SClient:
         renewed = False
         extra: dict[str, str] = options.pop("headers", None) or {}
         for attempt in range(1, self.max_attempts + 1):
-            headers = {"Authorization": f"Bearer {await self._tokens.token()}"} if authorised else {}
-            headers.update(extra)
             try:
-                async with self._slots:
+                # the token is taken once a slot is free: a request queued longer than a short-lived
+                # token's life (60 s on a real tenant) must not leave with an expired one; asking for
+                # a token takes no slot, or the requests holding them would wait for it forever
+                async with self._slots if authorised else contextlib.nullcontext():
+                    headers = {"Authorization": f"Bearer {await self._tokens.token()}"} if authorised else {}
+                    headers.update(extra)
                     self.requests += 1
                     response = await self._exchange(method, path, headers, options)
             except NOT_SENT as error:

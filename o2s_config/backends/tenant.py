@@ -19,6 +19,7 @@ from pydantic import SecretStr, ValidationError
 
 from o2s_config.backends.answers import answer, document, objects, optional, required, unfit
 from o2s_config.backends.http import O2SClient
+from o2s_config.backends.published import PublishedTenant, linked_login, people_of, read_published
 from o2s_config.errors import TargetError
 from o2s_config.kinds import (
     BY_CAPABILITY,
@@ -57,6 +58,9 @@ class TenantState:
     etags: dict[str, dict[str, str]] = field(default_factory=dict)
     written: set[tuple[str, str]] = field(default_factory=set)  # (resource, key) this run already changed
     files: dict[str, str] | None = None  # file name -> SHA-256 of its content; None when the target cannot list
+    # a tenant publishing Harvest's API only (no capabilities document): its people as published,
+    # placed under the file's logins once ``identity.py`` has linked them
+    published: PublishedTenant | None = None
 
     def remember(self, resource: str, key: str, tenant_id: int, etag: str | None) -> None:
         """Record the tenant id (and ETag, when the target gives one) of a resource read."""
@@ -81,6 +85,8 @@ async def read_tenant(client: O2SClient) -> TenantState:
     capabilities = await answer(capabilities_path, client.get(capabilities_path, missing_ok=True))
     readable, writable = _capabilities(capabilities, capabilities_path)
     state = TenantState(organisation=Organisation(version=1), readable=readable, writable=writable)
+    if capabilities is None:
+        state.published = PublishedTenant()
     identity = "/utilisateurs/myself"
     reads: dict[str, Awaitable[Any]] = {"identity": answer(identity, client.get(identity, missing_ok=True))}
     for name, reader in READERS.items():
@@ -93,16 +99,27 @@ async def read_tenant(client: O2SClient) -> TenantState:
     state.identity = _identity(answers.pop("identity"), identity)
     if FILE_CAPABILITY in answers:
         state.files = _files(answers.pop(FILE_CAPABILITY), FILES)
+    state.organisation = tenant_model(_sections(answers, state))
+    if state.published is not None:
+        state.published = await read_published(client, state.published.people)
+    return state
+
+
+def _sections(answers: dict[str, Any], state: TenantState) -> Sections:
     sections: Sections = {"version": 1}
     for name, body in answers.items():
         found = READERS[name].parse(body, state, READERS[name].path)
         if found is not None:
             _place(sections, KINDS[name].section, found)
+    return sections
+
+
+def tenant_model(sections: Sections) -> Organisation:
+    """The tenant's sections as the model; a state the model refuses names the endpoint it came from."""
     try:
-        state.organisation = Organisation.model_validate(sections)
+        return Organisation.model_validate(sections)
     except ValidationError as error:
         raise unfit(error, {KINDS[name].section.split(".")[0]: r.path for name, r in READERS.items()}) from None
-    return state
 
 
 def _place(sections: Sections, section: str, value: Any) -> None:
@@ -152,8 +169,10 @@ def _files(body: Any, endpoint: str) -> dict[str, str]:
 def _identity(body: Any, endpoint: str) -> str | None:
     if body is None:
         return None
-    ext = optional(document(body, endpoint), "ext", dict, endpoint, "") or {}
-    return optional(ext, "login", str, endpoint, "ext")
+    me = document(body, endpoint)
+    ext = optional(me, "ext", dict, endpoint, "") or {}
+    # a published-only tenant shows no login: the identity is known by the reference o2s-config wrote
+    return optional(ext, "login", str, endpoint, "ext") or linked_login(optional(me, "refExternes", list, endpoint, ""))
 
 
 def _structures(body: Any, state: TenantState, endpoint: str) -> Sections:
@@ -168,7 +187,11 @@ def _structures(body: Any, state: TenantState, endpoint: str) -> Sections:
     return found
 
 
-def _users(body: Any, state: TenantState, endpoint: str) -> Sections:
+def _users(body: Any, state: TenantState, endpoint: str) -> Sections | None:
+    if state.published is not None and not _show_logins(body):
+        state.published.people = people_of(body, endpoint)
+        return None  # placed under the file's logins once linked (identity.py)
+    state.published = None  # users shown with their login are matched by it
     found: Sections = {}
     for index, item in enumerate(objects(body, endpoint)):
         where = f"[{index}]"
@@ -177,9 +200,8 @@ def _users(body: Any, state: TenantState, endpoint: str) -> Sections:
         if not login:
             # skipping him would make him look missing: the plan would create him again
             raise TargetError(
-                "this tenant shows its users without their login (Harvest's published API only): "
-                "o2s-config cannot match them to a file's users yet, so it stops here rather than "
-                "take every user for a new one"
+                "this tenant serves o2s-config's extension endpoints but shows a user without his login: "
+                "o2s-config stops here rather than take him for a new user"
             )
         etag = optional(ext, "etag", str, endpoint, f"{where}.ext")
         state.remember(USER.name, login, required(item, "id", int, endpoint, where), etag)
@@ -188,6 +210,14 @@ def _users(body: Any, state: TenantState, endpoint: str) -> Sections:
         if servers is not None:
             found[login]["email_server"] = _strip_servers(servers, f"users.{login}", state, endpoint)
     return found
+
+
+def _show_logins(body: Any) -> bool:
+    """Whether a users answer carries the extension's logins (``ext.login``), as the full sandbox's does."""
+    items = body if isinstance(body, list) else []
+    return any(
+        isinstance(item, dict) and isinstance(item.get("ext"), dict) and "login" in item["ext"] for item in items
+    )
 
 
 def _profiles(body: Any, state: TenantState, endpoint: str) -> Sections:

@@ -60,6 +60,11 @@ def review_file(path: Path, catalog: Catalog) -> Reviewed:
 async def review_target(client: O2SClient, catalog: Catalog, policies_from: Organisation | None) -> Reviewed:
     """The tenant's current state, checked against the file's policies when a file is given."""
     state = await read_tenant(client)
+    if state.published is not None:  # a review without rights would say nobody sees anything
+        raise O2SConfigError(
+            f"{client.target.text} publishes Harvest's API only: profile rights cannot be read there, so its "
+            "access cannot be reviewed; review the organisation file instead (o2s-config access FILE)"
+        )
     org = state.organisation
     rights = resolve_profiles(org.profiles or {}, catalog)
     access = compute_access(org, rights, catalog)

@@ -75,12 +75,12 @@ def _colour() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def _render(plan: Plan, form: str) -> str:
+def _render(plan: Plan, form: str, show_acknowledged: bool = False) -> str:
     if form == "json":
         return render_json(plan)
     if form == "markdown":
         return render_markdown(plan, load_catalog())
-    return render_text(plan, load_catalog(), color=_colour())
+    return render_text(plan, load_catalog(), color=_colour(), show_acknowledged=show_acknowledged)
 
 
 @click.command()
@@ -96,6 +96,7 @@ def _render(plan: Plan, form: str) -> str:
     help=f"With --format markdown: cut the plan to N characters (a GitHub comment holds {GITHUB_COMMENT_LIMIT}).",
 )
 @click.option("--full-plan", help="Where the full plan is (a URL or a few words), named when --max-chars cuts.")
+@click.option("--show-acknowledged", is_flag=True, help="Also list the manual steps confirmed as done (ack).")
 @DEADLINE
 def plan(
     file: Path,
@@ -106,6 +107,7 @@ def plan(
     force: bool,
     max_chars: int | None,
     full_plan: str | None,
+    show_acknowledged: bool,
     deadline: float | None,
 ) -> None:
     """Show what apply would change on the target to match FILE."""
@@ -113,7 +115,7 @@ def plan(
         raise O2SConfigError("--max-chars applies to --format markdown only")
     validated = validate_file(file)
     planned = _run(target, 8, deadline, lambda client: plan_file(client, validated, load_catalog(), client.target.text))
-    text = _render(planned.plan, form)
+    text = _render(planned.plan, form, show_acknowledged)
     click.echo(text if max_chars is None else fit_markdown(text, max_chars, full_plan), nl=False)
     if out is not None:
         write_output(out, render_json(planned.plan))
@@ -168,7 +170,7 @@ def apply(
             refusals = planned.plan.refusals(force)
             if refusals:
                 raise UnsafePlanError("the plan is refused: " + "; ".join(refusals))
-            if planned.plan.empty:
+            if not planned.plan.changes:  # nothing for the API (manual steps are in the plan shown and the runbook)
                 report, interrupted = None, False
             else:
                 _confirm(auto_approve)

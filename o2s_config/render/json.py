@@ -7,6 +7,7 @@ from typing import Any
 
 from o2s_config.catalog import load_catalog
 from o2s_config.changes import Change, FieldChange
+from o2s_config.manual_steps import ManualStep
 from o2s_config.plan import FORMAT_VERSION, Plan
 from o2s_config.render.common import manual_path, right_of, shown
 from o2s_config.render.escape import json_printable
@@ -28,7 +29,24 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     }
     if plan.source:
         document["source"] = plan.source
+    if plan.manual_steps or plan.acknowledged:
+        document["manual_steps"] = [_step(s) for s in plan.manual_steps]
+        document["acknowledged_steps"] = [_step(s) for s in plan.acknowledged]
     return document
+
+
+def _step(step: ManualStep) -> dict[str, Any]:
+    """A manual step: where, which label, what to do; never a secret (the action is masked, no value)."""
+    return {
+        "id": step.id,
+        "resource": step.kind,
+        "key": step.key,
+        "path": step.path,
+        "screen": step.screen,
+        "label": step.label,
+        "action": step.action,
+        "fingerprint": step.fingerprint,
+    }
 
 
 def _change(change: Change) -> dict[str, Any]:
@@ -45,6 +63,8 @@ def _change(change: Change) -> dict[str, Any]:
         found["renamed_from"] = change.renamed_from
     if change.manual:
         found["manual_path"] = manual_path(change)
+    if change.action == "adopt":
+        found["adopts"] = {"tenant_id": change.facts.get("tenant_id"), "person": change.facts.get("person")}
     return found
 
 

@@ -11,12 +11,13 @@ import html
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change, FieldChange
 from o2s_config.kinds import REGISTER
+from o2s_config.manual_steps import by_screen
 from o2s_config.plan import Plan
 from o2s_config.render.common import BILLED_TITLE, HEADLINES, field_label, item_text, manual_path
 from o2s_config.render.escape import printable, printable_lines
 
 FOLD_AFTER = 20  # changes in a plan before its sections are folded
-SIGNS = {"create": "➕ create", "update": "✏️ update", "delete": "➖ delete"}
+SIGNS = {"create": "➕ create", "update": "✏️ update", "delete": "➖ delete", "adopt": "🔗 adopt"}
 
 
 def escape(text: str) -> str:
@@ -31,8 +32,16 @@ def render_markdown(plan: Plan, catalog: Catalog) -> str:
     """The whole comment."""
     counts = plan.summary
     out = [f"## o2s-config plan for `{printable(plan.target).replace('`', '')}`", ""]
-    out += ["| Create | Update | Delete | Manual |", "|---:|---:|---:|---:|"]
-    out += [f"| {counts['create']} | {counts['update']} | {counts['delete']} | {counts['manual']} |", ""]
+    if counts["adopt"]:
+        out += ["| Create | Adopt | Update | Delete | Manual |", "|---:|---:|---:|---:|---:|"]
+        out += [
+            f"| {counts['create']} | {counts['adopt']} | {counts['update']} | {counts['delete']} "
+            f"| {counts['manual']} |",
+            "",
+        ]
+    else:
+        out += ["| Create | Update | Delete | Manual |", "|---:|---:|---:|---:|"]
+        out += [f"| {counts['create']} | {counts['update']} | {counts['delete']} | {counts['manual']} |", ""]
     if plan.empty:
         out += ["No changes: the tenant matches the file.", ""]
     fold = len(plan.changes) > FOLD_AFTER
@@ -46,12 +55,25 @@ def render_markdown(plan: Plan, catalog: Catalog) -> str:
     if plan.billed:
         out += [f"### {BILLED_TITLE}", "", "| Option | Now | Once applied |", "|---|---:|---:|"]
         out += [f"| {escape(c.option.label)} (`{c.option.key}`) | {c.before} | {c.after} |" for c in plan.billed] + [""]
+    out += _steps(plan)
     if plan.warnings:
         out += ["### Warnings", ""] + [f"- ⚠️ {escape(w)}" for w in plan.warnings] + [""]
     refusals = [*plan.lockout_violations, *plan.threshold_violations]
     if refusals:
         out += ["### Refused", ""] + [f"- ⛔ {escape(r)}" for r in refusals] + [""]
     return "\n".join(out)
+
+
+def _steps(plan: Plan) -> list[str]:
+    """The manual steps still to do, by screen, as task lists."""
+    if not plan.manual_steps:
+        return []
+    out = [f"### Manual steps in the O2S screens ({len(plan.manual_steps)})", ""]
+    for screen, group in by_screen(plan.manual_steps).items():
+        out += [f"**{escape(screen)}**", ""] + [f"- [ ] {escape(step.line())}" for step in group] + [""]
+    if plan.acknowledged:
+        out += [f"{plan.acknowledged_count} manual step(s) acknowledged as done.", ""]
+    return out
 
 
 def _section(title: str, changes: list[Change], catalog: Catalog, fold: bool) -> list[str]:

@@ -9,11 +9,12 @@ from rich.text import Text
 
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
+from o2s_config.manual_steps import by_screen
 from o2s_config.plan import Plan
 from o2s_config.render.common import billed_line, described, field_label, headline, item_text, manual_path
 from o2s_config.render.escape import printable
 
-SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red")}
+SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red"), "adopt": ("=", "cyan")}
 
 
 def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
@@ -23,11 +24,13 @@ def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
         lines.append(Text("No changes: the tenant matches the file."))
     for change in plan.changes:
         lines += change_lines(change, catalog)
+    lines += step_lines(plan)
     counts = plan.summary
+    adopt = f"{counts['adopt']} to adopt, " if counts["adopt"] else ""
     lines.append(Text(""))
     lines.append(
         Text(
-            f"Plan: {counts['create']} to create, {counts['update']} to update, "
+            f"Plan: {counts['create']} to create, {adopt}{counts['update']} to update, "
             f"{counts['delete']} to delete, {counts['manual']} manual.",
             style="bold",
         )
@@ -43,6 +46,27 @@ def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
     return lines
 
 
+def step_lines(plan: Plan) -> list[Text]:
+    """The manual steps still to do, by screen; the acknowledged ones are only counted."""
+    lines: list[Text] = []
+    if plan.manual_steps:
+        lines += [Text(""), Text(f"Manual steps in the O2S screens ({len(plan.manual_steps)}):", style="bold magenta")]
+        for screen, group in by_screen(plan.manual_steps).items():
+            lines.append(Text(printable(f"  {screen}"), style="magenta"))
+            lines += [Text(printable(f"    [ ] {step.line()}    ({step.id})")) for step in group]
+        lines.append(Text("  (o2s-config runbook prints them as a checklist; o2s-config ack records them as done)"))
+    if plan.acknowledged:
+        lines.append(Text(f"{plan.acknowledged_count} manual step(s) acknowledged as done (--show-acknowledged)."))
+    return lines
+
+
+def acknowledged_lines(plan: Plan) -> list[Text]:
+    """The acknowledged steps, one line each (``plan --show-acknowledged``)."""
+    lines = [Text(f"Acknowledged manual steps ({len(plan.acknowledged)}):", style="bold")]
+    lines += [Text(printable(f"  [x] {step.screen} > {step.line()}    ({step.id})")) for step in plan.acknowledged]
+    return lines
+
+
 def change_lines(change: Change, catalog: Catalog) -> list[Text]:
     """One header line for the change, one line per field (values escaped: ``render.escape``)."""
     sign, colour = SIGNS[change.action]
@@ -51,6 +75,8 @@ def change_lines(change: Change, catalog: Catalog) -> list[Text]:
         header.append(f" (renamed from {printable(change.renamed_from)})")
     if change.manual:
         header.append(f" [manual: {manual_path(change)}]", style="magenta")
+    if change.action == "adopt":
+        header.append(f" (adopts {change.facts.get('person')}: writes the link only)")
     lines = [header]
     for f in change.fields:
         if change.action == "delete":
@@ -69,10 +95,13 @@ def change_lines(change: Change, catalog: Catalog) -> list[Text]:
     return lines
 
 
-def render_text(plan: Plan, catalog: Catalog, color: bool = False, width: int = 160) -> str:
+def render_text(
+    plan: Plan, catalog: Catalog, color: bool = False, width: int = 160, show_acknowledged: bool = False
+) -> str:
     """The text plan; ``color`` adds ANSI styles (the CLI turns it on for a terminal without NO_COLOR)."""
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
-    for line in plan_lines(plan, catalog):
+    lines = plan_lines(plan, catalog) + (acknowledged_lines(plan) if show_acknowledged else [])
+    for line in lines:
         console.print(line, soft_wrap=True)
     return buffer.getvalue()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.engine.conftest import Tenant
 
-EMPTY = {"create": 0, "update": 0, "delete": 0, "manual": 0}
+EMPTY = {"create": 0, "update": 0, "delete": 0, "adopt": 0, "manual": 0}
 
 
 def apply(tenant: Tenant, file: Path, *extra: str) -> None:
