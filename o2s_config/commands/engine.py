@@ -39,11 +39,17 @@ TARGET = click.option(
 def _run(target: str | None, parallelism: int, work: Callable[[O2SClient], Awaitable[T]]) -> T:
     """Open the one client for ``target`` and run ``work`` with it."""
 
-    async def main() -> T:
-        async with O2SClient(resolve_target(target), credentials_from_env(), parallelism) as client:
-            return await work(client)
+    # The result is handed out beside the task, not returned by it: on Python 3.11, asyncio.run
+    # restoring the SIGINT handler formats the finished task with its result (the whole plan
+    # and tenant state, about 0.5 s for 10,000 users).
+    results: list[T] = []
 
-    return asyncio.run(main())
+    async def main() -> None:
+        async with O2SClient(resolve_target(target), credentials_from_env(), parallelism) as client:
+            results.append(await work(client))
+
+    asyncio.run(main())
+    return results[0]
 
 
 def _colour() -> bool:
