@@ -70,5 +70,8 @@ def render_text(plan: Plan, catalog: Catalog, color: bool = False, width: int = 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
     for line in plan_lines(plan, catalog):
-        console.print(line, soft_wrap=True)
+        if color or "\t" in line.plain:
+            console.print(line, soft_wrap=True)
+        else:  # what rich would print, without its ~50 µs a line (a 10,000-user first plan has 190,000)
+            buffer.write(line.plain + "\n")
     return buffer.getvalue()
