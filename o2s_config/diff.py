@@ -14,7 +14,7 @@ later stages (safety) never resolve them again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, SecretStr
@@ -275,10 +275,9 @@ def _users(desired: Organisation, seen: Organisation, ctx: _Context) -> Compared
     changes = []
     for login, user in desired.users.items():
         want, have = _user_forms(user, held.get(login), ctx)
-        before = _before(held[login]) if login in held else {}
-        found = _change(USER, login, want, have, ctx, old_key.get(login), labels, before=before)
-        if found:
-            changes.append(found)
+        found = _change(USER, login, want, have, ctx, old_key.get(login), labels, before={})
+        if found:  # the whole record as held, for changed users only (most of a plan's users are not)
+            changes.append(replace(found, before=_before(held[login])) if login in held else found)
     removed = _deactivations(desired.users, held, ctx)
     return Compared(changes + removed.changes, removed.unmanaged)
 
