@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,7 +26,8 @@ from o2s_config.plan import Plan
 from o2s_config.render.json import render_json
 from o2s_config.render.markdown import render_markdown
 from o2s_config.render.text import render_text
-from o2s_config.validate import validate_file
+from o2s_config.positioned import PosDict
+from o2s_config.validate import ValidatedOrganisation, validate_file
 from o2s_config.workflow import apply_planned, check_saved, export_tenant, plan_file
 
 T = TypeVar("T")
@@ -52,6 +54,14 @@ def _run(target: str | None, parallelism: int, work: Callable[[O2SClient], Await
     return results[0]
 
 
+def _validated(file: Path) -> ValidatedOrganisation:
+    """The file, validated, without its positioned tree: plan and apply never point into the file
+    afterwards, and for 10,000 users that tree holds about 40 MB through the whole plan."""
+    validated = validate_file(file)
+    tree = validated.loaded.data
+    return replace(validated, loaded=replace(validated.loaded, data=PosDict(tree.file, tree.start)))
+
+
 def _colour() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
@@ -73,7 +83,7 @@ def _render(plan: Plan, form: str) -> str:
 @click.option("--force", is_flag=True, help="Do not report the deletion threshold as an error.")
 def plan(file: Path, target: str | None, form: str, out: Path | None, detailed_exitcode: bool, force: bool) -> None:
     """Show what apply would change on the target to match FILE."""
-    validated = validate_file(file)
+    validated = _validated(file)
     planned = _run(target, 8, lambda client: plan_file(client, validated, load_catalog(), resolve_target(target).text))
     click.echo(_render(planned.plan, form), nl=False)
     if out is not None:
@@ -111,7 +121,7 @@ def apply(file: Path, target: str | None, auto_approve: bool, force: bool, paral
     if saved is not None:
         target = target or saved.get("target")
         file = Path(saved.get("source", {}).get("file", ""))
-    validated = validate_file(file)
+    validated = _validated(file)
 
     async def work(client: O2SClient) -> ApplyReport | None:
         planned = await plan_file(client, validated, load_catalog(), client.target.text)
