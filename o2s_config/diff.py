@@ -257,12 +257,13 @@ def _profiles(desired: Organisation, seen: Organisation, ctx: _Context) -> Compa
 
 def _user_forms(user: User, held: User | None, ctx: _Context) -> tuple[Any, Any]:
     """(desired, current) plain forms of a user; a one-off profile is compared on effective rights."""
+    if user.custom_profile is None:  # most users: nothing to set aside, no copy
+        return managed_pair(user, held)
     want, have = managed_pair(user.model_copy(update={"custom_profile": None}), held)
-    if user.custom_profile is not None:
-        rights = resolve_custom(user.custom_profile, ctx.rights.wanted, ctx.catalog)
-        want["custom_profile"] = {"rights": rights}
-        if held is not None and held.custom_profile is not None:
-            have["custom_profile"] = {"rights": _project(held.custom_profile.rights, rights)}
+    rights = resolve_custom(user.custom_profile, ctx.rights.wanted, ctx.catalog)
+    want["custom_profile"] = {"rights": rights}
+    if held is not None and held.custom_profile is not None:
+        have["custom_profile"] = {"rights": _project(held.custom_profile.rights, rights)}
     return want, have
 
 
