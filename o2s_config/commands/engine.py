@@ -23,10 +23,10 @@ from o2s_config.commands.progress import progress_listener
 from o2s_config.errors import ApplyError, O2SConfigError, UnsafePlanError
 from o2s_config.masking import mask
 from o2s_config.plan import Plan
+from o2s_config.positioned import PosDict
 from o2s_config.render.json import render_json
 from o2s_config.render.markdown import render_markdown
 from o2s_config.render.text import render_text
-from o2s_config.positioned import PosDict
 from o2s_config.validate import ValidatedOrganisation, validate_file
 from o2s_config.workflow import apply_planned, check_saved, export_tenant, plan_file
 
