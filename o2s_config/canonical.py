@@ -40,6 +40,20 @@ def plain(value: Any) -> Any:
     return value
 
 
+def entries(value: Any) -> dict[str, Any] | None:
+    """The first level of ``plain(value)`` for a model or a map, its values not yet made plain; else None."""
+    if isinstance(value, BaseModel):
+        found = {}
+        for name, info in type(value).model_fields.items():
+            field = getattr(value, name)
+            if field is not None and name not in _NOT_STATE:
+                found[info.alias or name] = field
+        return found
+    if isinstance(value, Mapping):
+        return {str(k): v for k, v in value.items()}
+    return None
+
+
 def managed_pair(want: Any, have: Any) -> tuple[Any, Any]:
     """(desired, current) as plain data, the current side reduced to what the desired side manages."""
     if have is None:
