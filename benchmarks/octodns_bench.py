@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -199,7 +200,10 @@ def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         big = folder / "organisation-big.yaml"
         big.write_text(organisation_yaml(args.big), encoding="utf-8")
         big_db = folder / "big.db"
-        runs |= rounds(1, {"big_apply_first": lambda: apply_first(None, big, big_db, folder)})
+        if args.big_tenant:  # a tenant already holding the --big file (a copy: this run changes nothing in it)
+            shutil.copyfile(args.big_tenant, big_db)
+        else:
+            runs |= rounds(1, {"big_apply_first": lambda: apply_first(None, big, big_db, folder)})
         runs |= rounds(args.big_repeat, {"big_plan_noop": lambda: plan_noop(big, big_db, folder)})
         figures["big_users"] = args.big
     figures["figures"] = {name: spread(values) for name, values in runs.items()}
@@ -229,6 +233,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds of the no-op plans and validate")
     parser.add_argument("--big-repeat", type=int, default=1, help="rounds of the no-op plan of --big users")
     parser.add_argument("--apply-repeat", type=int, default=3, help="rounds of the first apply")
+    parser.add_argument("--big-tenant", type=Path, help="a sandbox database already holding the --big file")
     parser.add_argument("--baseline", type=Path, help="a source tree of the commit to compare the first apply with")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
