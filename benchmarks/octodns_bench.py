@@ -201,7 +201,9 @@ def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         big.write_text(organisation_yaml(args.big), encoding="utf-8")
         big_db = folder / "big.db"
         if args.big_tenant:  # a tenant already holding the --big file (a copy: this run changes nothing in it)
-            shutil.copyfile(args.big_tenant, big_db)
+            for suffix in ("", "-wal"):  # SQLite's write-ahead log, when it was not merged back yet
+                if Path(f"{args.big_tenant}{suffix}").exists():
+                    shutil.copyfile(f"{args.big_tenant}{suffix}", f"{big_db}{suffix}")
         else:
             runs |= rounds(1, {"big_apply_first": lambda: apply_first(None, big, big_db, folder)})
         runs |= rounds(args.big_repeat, {"big_plan_noop": lambda: plan_noop(big, big_db, folder)})
