@@ -13,6 +13,7 @@ from o2s_config.changes import Change, FieldChange
 from o2s_config.kinds import REGISTER
 from o2s_config.plan import Plan
 from o2s_config.render.common import HEADLINES, field_label, item_text, manual_path
+from o2s_config.render.escape import printable, printable_lines
 
 FOLD_AFTER = 20  # changes in a plan before its sections are folded
 SIGNS = {"create": "➕ create", "update": "✏️ update", "delete": "➖ delete"}
@@ -20,7 +21,7 @@ SIGNS = {"create": "➕ create", "update": "✏️ update", "delete": "➖ delet
 
 def escape(text: str) -> str:
     """Text safe inside a Markdown table cell: HTML, pipes, backticks, emphasis and newlines neutralised."""
-    text = html.escape(text, quote=False)
+    text = html.escape(printable_lines(text), quote=False)
     for char in "\\|`*_[]#~":
         text = text.replace(char, "\\" + char)
     return text.replace("\r", "").replace("\n", "<br>")
@@ -29,7 +30,7 @@ def escape(text: str) -> str:
 def render_markdown(plan: Plan, catalog: Catalog) -> str:
     """The whole comment."""
     counts = plan.summary
-    out = [f"## o2s-config plan for `{plan.target.replace('`', '')}`", ""]
+    out = [f"## o2s-config plan for `{printable(plan.target).replace('`', '')}`", ""]
     out += ["| Create | Update | Delete | Manual |", "|---:|---:|---:|---:|"]
     out += [f"| {counts['create']} | {counts['update']} | {counts['delete']} | {counts['manual']} |", ""]
     if plan.empty:

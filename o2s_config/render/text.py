@@ -11,13 +11,14 @@ from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
 from o2s_config.plan import Plan
 from o2s_config.render.common import described, field_label, headline, item_text, manual_path
+from o2s_config.render.escape import printable
 
 SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red")}
 
 
 def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
     """Every line of the text plan, styled (styles are dropped when colour is off)."""
-    lines = [Text(f"Plan for {plan.target}", style="bold")]
+    lines = [Text(f"Plan for {printable(plan.target)}", style="bold")]
     if plan.empty:
         lines.append(Text("No changes: the tenant matches the file."))
     for change in plan.changes:
@@ -32,35 +33,36 @@ def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
         )
     )
     if plan.removals:
-        removed = ", ".join(f"{c.resource} {c.key}" for c in plan.removals)
+        removed = ", ".join(f"{c.resource} {printable(c.key)}" for c in plan.removals)
         lines.append(Text(f"Removes (deletes or deactivates): {removed}", style="bold red"))
-    lines += [Text(f"Warning: {w}", style="yellow") for w in plan.warnings]
-    lines += [Text(f"Refused: {r}", style="bold red") for r in [*plan.lockout_violations, *plan.threshold_violations]]
+    lines += [Text(f"Warning: {printable(w)}", style="yellow") for w in plan.warnings]
+    refused = [*plan.lockout_violations, *plan.threshold_violations]
+    lines += [Text(f"Refused: {printable(r)}", style="bold red") for r in refused]
     return lines
 
 
 def change_lines(change: Change, catalog: Catalog) -> list[Text]:
-    """One header line for the change, one line per field."""
+    """One header line for the change, one line per field (values escaped: ``render.escape``)."""
     sign, colour = SIGNS[change.action]
-    header = Text(f"  {sign} {headline(change)}", style=colour)
+    header = Text(f"  {sign} {printable(headline(change))}", style=colour)
     if change.renamed_from:
-        header.append(f" (renamed from {change.renamed_from})")
+        header.append(f" (renamed from {printable(change.renamed_from)})")
     if change.manual:
         header.append(f" [manual: {manual_path(change)}]", style="magenta")
     lines = [header]
     for f in change.fields:
         if change.action == "delete":
             continue
-        line = Text(f"      {field_label(f)}: ")
+        line = Text(f"      {printable(field_label(f))}: ")
         if f.op == "remove":
-            line.append(item_text(f, f.before, catalog), style="red")
+            line.append(printable(item_text(f, f.before, catalog)), style="red")
         elif f.op == "add":
-            line.append(item_text(f, f.after, catalog), style="green")
+            line.append(printable(item_text(f, f.after, catalog)), style="green")
         else:
             if change.action == "update":
-                line.append(described(f, f.before, catalog), style="red")
+                line.append(printable(described(f, f.before, catalog)), style="red")
                 line.append(" -> ")
-            line.append(described(f, f.after, catalog), style="green")
+            line.append(printable(described(f, f.after, catalog)), style="green")
         lines.append(line)
     return lines
 
