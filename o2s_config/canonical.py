@@ -17,14 +17,21 @@ from pydantic import BaseModel, SecretStr
 _NOT_STATE = frozenset({"renamed_from"})
 
 
+# Exact types that are plain already; checked first, as most values of a tenant are these.
+_SCALARS = frozenset({str, int, bool, float, type(None)})
+
+
 def plain(value: Any) -> Any:
     """``value`` as plain data: models become dicts without their unset (None) fields, secrets revealed, dates ISO."""
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, BaseModel):
-        return {
-            info.alias or name: plain(getattr(value, name))
-            for name, info in type(value).model_fields.items()
-            if getattr(value, name) is not None and name not in _NOT_STATE
-        }
+        found = {}
+        for name, info in type(value).model_fields.items():
+            field = getattr(value, name)
+            if field is not None and name not in _NOT_STATE:
+                found[info.alias or name] = field if type(field) in _SCALARS else plain(field)
+        return found
     if isinstance(value, SecretStr):
         return value.get_secret_value()
     if isinstance(value, date):  # as JSON carries it (a commercial operation's start and end)
@@ -34,6 +41,20 @@ def plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value
+
+
+def entries(value: Any) -> dict[str, Any] | None:
+    """The first level of ``plain(value)`` for a model or a map, its values not yet made plain; else None."""
+    if isinstance(value, BaseModel):
+        found = {}
+        for name, info in type(value).model_fields.items():
+            field = getattr(value, name)
+            if field is not None and name not in _NOT_STATE:
+                found[info.alias or name] = field
+        return found
+    if isinstance(value, Mapping):
+        return {str(k): v for k, v in value.items()}
+    return None
 
 
 def managed_pair(want: Any, have: Any) -> tuple[Any, Any]:
@@ -47,7 +68,10 @@ def managed_pair(want: Any, have: Any) -> tuple[Any, Any]:
             value = getattr(want, name)
             if value is None or name in _NOT_STATE:
                 continue
-            wanted[name], current = managed_pair(value, getattr(have, name, None))
+            if type(value) in _SCALARS:  # what the recursion gives a scalar, without it
+                wanted[name], current = value, plain(getattr(have, name, None))
+            else:
+                wanted[name], current = managed_pair(value, getattr(have, name, None))
             if current is not None:
                 held[name] = current
         return wanted, held

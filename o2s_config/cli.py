@@ -5,6 +5,7 @@ Logic lives in the stages; each command only wires them and prints.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import sys
 from pathlib import Path
@@ -67,6 +68,10 @@ class Group(click.Group):
 @click.version_option(package_name="o2s-config")
 def main() -> None:
     """Configuration as code for O2S: validate, plan and apply an organisation file."""
+    # The cyclic collector's defaults (a young collection every 700 allocations) suit long-lived
+    # processes; a command holding two 10,000-user organisations spent ~2 s of a no-op plan and
+    # ~6 s of a first apply in collections finding nothing. Reference counting frees as ever.
+    gc.set_threshold(50_000, 20, 10)
 
 
 VALIDATE_FORMATS = {"github": github_annotations, "gitlab": gitlab_code_quality, "json": json_report}

@@ -14,7 +14,7 @@ later stages (safety) never resolve them again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, SecretStr
@@ -258,12 +258,13 @@ def _profiles(desired: Organisation, seen: Organisation, ctx: _Context) -> Compa
 
 def _user_forms(user: User, held: User | None, ctx: _Context) -> tuple[Any, Any]:
     """(desired, current) plain forms of a user; a one-off profile is compared on effective rights."""
+    if user.custom_profile is None:  # most users: nothing to set aside, no copy
+        return managed_pair(user, held)
     want, have = managed_pair(user.model_copy(update={"custom_profile": None}), held)
-    if user.custom_profile is not None:
-        rights = resolve_custom(user.custom_profile, ctx.rights.wanted, ctx.catalog)
-        want["custom_profile"] = {"rights": rights}
-        if held is not None and held.custom_profile is not None:
-            have["custom_profile"] = {"rights": _project(held.custom_profile.rights, rights)}
+    rights = resolve_custom(user.custom_profile, ctx.rights.wanted, ctx.catalog)
+    want["custom_profile"] = {"rights": rights}
+    if held is not None and held.custom_profile is not None:
+        have["custom_profile"] = {"rights": _project(held.custom_profile.rights, rights)}
     return want, have
 
 
@@ -276,10 +277,9 @@ def _users(desired: Organisation, seen: Organisation, ctx: _Context) -> Compared
     changes = []
     for login, user in desired.users.items():
         want, have = _user_forms(user, held.get(login), ctx)
-        before = _before(held[login]) if login in held else {}
-        found = _change(USER, login, want, have, ctx, old_key.get(login), labels, before=before)
-        if found:
-            changes.append(found)
+        found = _change(USER, login, want, have, ctx, old_key.get(login), labels, before={})
+        if found:  # the whole record as held, for changed users only (most of a plan's users are not)
+            changes.append(replace(found, before=_before(held[login])) if login in held else found)
     removed = _deactivations(desired.users, held, ctx)
     return Compared(changes + removed.changes, removed.unmanaged)
 

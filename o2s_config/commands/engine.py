@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,12 +28,13 @@ from o2s_config.errors import ApplyError, O2SConfigError, UnsafePlanError
 from o2s_config.files import write_output
 from o2s_config.masking import mask
 from o2s_config.plan import Plan
+from o2s_config.positioned import PosDict
 from o2s_config.render.escape import printable
 from o2s_config.render.fit import GITHUB_COMMENT_LIMIT, MIN_CHARS, fit_markdown
 from o2s_config.render.json import render_json
 from o2s_config.render.markdown import render_markdown
 from o2s_config.render.text import render_text
-from o2s_config.validate import validate_file
+from o2s_config.validate import ValidatedOrganisation, validate_file
 from o2s_config.workflow import Planned, apply_planned, check_saved, export_tenant, plan_file
 
 T = TypeVar("T")
@@ -64,11 +66,31 @@ def _client(target: str | None, parallelism: int, deadline: float | None) -> O2S
 def _run(target: str | None, parallelism: int, deadline: float | None, work: Callable[[O2SClient], Awaitable[T]]) -> T:
     """Open the one client for ``target`` and run ``work`` with it."""
 
-    async def main() -> T:
-        async with _client(target, parallelism, deadline) as client:
-            return await work(client)
+    results: list[T] = []
 
-    return asyncio.run(main())
+    async def main() -> None:
+        async with _client(target, parallelism, deadline) as client:
+            await _into(results, work(client))
+
+    asyncio.run(main())
+    return results[0]
+
+
+async def _into(results: list[T], work: Awaitable[T]) -> None:
+    """Await ``work`` and hand its result out through ``results``, not as the task's result.
+
+    On Python 3.11 a runner restoring the SIGINT handler formats the finished task with its
+    result: for a plan, the whole plan and tenant state (0.2 s, twice, for 10,000 users).
+    """
+    results.append(await work)
+
+
+def _validated(file: Path) -> ValidatedOrganisation:
+    """The file, validated, without its positioned tree: plan and apply never point into the file
+    afterwards, and for 10,000 users that tree holds about 40 MB through the whole plan."""
+    validated = validate_file(file)
+    tree = validated.loaded.data
+    return replace(validated, loaded=replace(validated.loaded, data=PosDict(tree.file, tree.start)))
 
 
 def _colour() -> bool:
@@ -113,7 +135,7 @@ def plan(
     """Show what apply would change on the target to match FILE."""
     if max_chars is not None and form != "markdown":
         raise O2SConfigError("--max-chars applies to --format markdown only")
-    validated = validate_file(file)
+    validated = _validated(file)
     planned = _run(target, 8, deadline, lambda client: plan_file(client, validated, load_catalog(), client.target.text))
     text = _render(planned.plan, form, show_acknowledged)
     click.echo(text if max_chars is None else fit_markdown(text, max_chars, full_plan), nl=False)
@@ -158,12 +180,14 @@ def apply(
     if saved is not None:
         target = target or saved.get("target")
         file = Path(saved.get("source", {}).get("file", ""))
-    validated = validate_file(file)
+    validated = _validated(file)
     # one event loop for the whole command, so the confirmation prompt runs outside it (Ctrl-C works there)
     with asyncio.Runner() as runner:
         client = _client(target, parallelism, deadline)
         try:
-            planned = runner.run(plan_file(client, validated, load_catalog(), client.target.text))
+            found: list[Planned] = []
+            runner.run(_into(found, plan_file(client, validated, load_catalog(), client.target.text)))
+            planned = found[0]
             if saved is not None:
                 check_saved(saved, planned)
             click.echo(render_text(planned.plan, load_catalog(), color=_colour()), nl=False)

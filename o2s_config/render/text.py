@@ -103,5 +103,8 @@ def render_text(
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
     lines = plan_lines(plan, catalog) + (acknowledged_lines(plan) if show_acknowledged else [])
     for line in lines:
-        console.print(line, soft_wrap=True)
+        if color or "\t" in line.plain:
+            console.print(line, soft_wrap=True)
+        else:  # what rich would print, without its ~50 µs a line (a 10,000-user first plan has 190,000)
+            buffer.write(line.plain + "\n")
     return buffer.getvalue()
