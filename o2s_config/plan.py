@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from o2s_config import safety
+from o2s_config.access_diff import AccessChanges, access_changes
 from o2s_config.canonical import plain
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
@@ -36,6 +37,7 @@ class Plan:
     threshold_violations: Sequence[str] = ()
     lockout_violations: Sequence[str] = ()
     source: dict[str, str] = field(default_factory=dict)  # file name and hash, for saved plans
+    access: AccessChanges = field(default_factory=AccessChanges)  # whose visibility or sensitive rights change
 
     @property
     def summary(self) -> dict[str, int]:
@@ -88,4 +90,5 @@ def build_plan(
         warnings=[mask(w, secret_set) for w in verdict.warnings],
         threshold_violations=verdict.threshold,
         lockout_violations=verdict.lockout,
+        access=access_changes(desired, found.seen, found.rights.wanted, found.rights.held, changes, catalog),
     )
