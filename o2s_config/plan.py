@@ -21,9 +21,11 @@ from o2s_config.masking import mask
 from o2s_config.model import Organisation
 from o2s_config.ordering import order
 
-# "2": a field of a list changed item by item is one entry per item, with an "op"
-# ("add"/"remove"/"set"), where "1" gave the whole list before and after (docs/engine.md).
-FORMAT_VERSION = "2"
+# "3": the plan carries its access changes ("access_changes", always present: a reader of "2"
+# would ignore them and show a plan without its blast radius). "2": a field of a list changed
+# item by item is one entry per item, with an "op" ("add"/"remove"/"set"), where "1" gave the
+# whole list before and after (docs/engine.md).
+FORMAT_VERSION = "3"
 
 
 @dataclass(frozen=True)

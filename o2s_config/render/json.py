@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from o2s_config.access_diff import AccessChanges, UserChange
 from o2s_config.changes import Change
 from o2s_config.plan import FORMAT_VERSION, Plan
 from o2s_config.render.common import manual_path, shown
@@ -20,10 +21,30 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "changes": [_change(c) for c in plan.changes],
         "warnings": list(plan.warnings),
         "refusals": {"threshold": list(plan.threshold_violations), "lockout": list(plan.lockout_violations)},
+        "access_changes": access_document(plan.access),
     }
     if plan.source:
         document["source"] = plan.source
     return document
+
+
+def access_document(access: AccessChanges) -> dict[str, Any]:
+    """Every user whose visibility or sensitive rights change, complete (no name is left out)."""
+    return {"users": [_user_access(u) for u in access.users], "notes": list(access.notes)}
+
+
+def _user_access(user: UserChange) -> dict[str, Any]:
+    return {
+        "login": user.login,
+        "name": user.name,
+        "status": user.status,
+        "agendas": {"gained": list(user.agendas.gained), "lost": list(user.agendas.lost)},
+        "clients": {"gained": list(user.clients.gained), "lost": list(user.clients.lost)},
+        "rights": [
+            {"right": r.key, "label": r.label, "sensitive": r.sensitive, "before": r.before, "after": r.after}
+            for r in user.rights
+        ],
+    }
 
 
 def _change(change: Change) -> dict[str, Any]:

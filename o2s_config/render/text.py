@@ -7,12 +7,24 @@ import io
 from rich.console import Console
 from rich.text import Text
 
+from o2s_config.access_diff import AccessChanges
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
 from o2s_config.plan import Plan
-from o2s_config.render.common import described, field_label, headline, item_text, manual_path
+from o2s_config.render.common import (
+    ACCESS_SIGNS,
+    access_headline,
+    described,
+    field_label,
+    headline,
+    item_text,
+    manual_path,
+    rights_text,
+    visibility_text,
+)
 
 SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red")}
+ACCESS_COLOURS = {"changed": "yellow", "activated": "green", "deactivated": "red"}
 
 
 def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
@@ -22,6 +34,7 @@ def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
         lines.append(Text("No changes: the tenant matches the file."))
     for change in plan.changes:
         lines += change_lines(change, catalog)
+    lines += access_lines(plan.access)
     counts = plan.summary
     lines.append(Text(""))
     lines.append(
@@ -62,6 +75,24 @@ def change_lines(change: Change, catalog: Catalog) -> list[Text]:
                 line.append(" -> ")
             line.append(described(f, f.after, catalog), style="green")
         lines.append(line)
+    return lines
+
+
+def access_lines(access: AccessChanges) -> list[Text]:
+    """The "Access changes" section: each user whose visibility or sensitive rights change."""
+    if not access.users and not access.notes:
+        return []
+    heading = f"Access changes: {len(access.users)} user(s) whose visibility or sensitive rights change"
+    lines = [Text(""), Text(heading, style="bold")]
+    for user in access.users:
+        colour = ACCESS_COLOURS[user.status]
+        lines.append(Text(f"  {ACCESS_SIGNS[user.status]} {access_headline(user)}", style=colour))
+        for what, change in (("agendas", user.agendas), ("clients", user.clients)):
+            if change:
+                lines.append(Text(f"      {what}: {visibility_text(change)}"))
+        if user.rights:
+            lines.append(Text(f"      rights: {rights_text(user.rights)}"))
+    lines += [Text(f"  note: {note}") for note in access.notes]
     return lines
 
 
