@@ -30,7 +30,8 @@ from o2s_config.model import Organisation, User
 from o2s_config.model.hierarchy import Hierarchy, manager_map
 
 SHOWN = 5  # names (or rights) an output lists before "and N more"
-ACCESS_KINDS = frozenset({USER.name, PROFILE.name, HIERARCHY.name})
+ACCESS_KINDS = frozenset({PROFILE.name, HIERARCHY.name})  # any change of these may alter access
+ACCESS_FIELDS = ("active", "profile", "custom_profile")  # the user fields compute_access reads
 Status = Literal["activated", "deactivated", "changed"]
 
 
@@ -77,8 +78,16 @@ class AccessChanges:
 
 
 def touches_access(changes: Iterable[Change]) -> bool:
-    """True when a change could alter who sees whom or who may do what."""
-    return any(change.resource in ACCESS_KINDS for change in changes)
+    """True when a change could alter who sees whom or who may do what (a new sender name cannot)."""
+    return any(_touches(change) for change in changes)
+
+
+def _touches(change: Change) -> bool:
+    if change.resource in ACCESS_KINDS:
+        return True
+    if change.resource != USER.name:
+        return False
+    return change.action != "update" or any(f.path.split(".")[0] in ACCESS_FIELDS for f in change.fields)
 
 
 def access_changes(
@@ -123,9 +132,11 @@ def _users_after(desired: Organisation, seen: Organisation) -> dict[str, User] |
 
 
 def _overlay(user: User, held: User | None) -> User:
-    """The tenant's user with the fields the file manages laid over it."""
+    """The tenant's user with the fields the file manages laid over it (as held when access would not change)."""
     if held is None:
         return user
+    if all(getattr(user, name) in (None, getattr(held, name)) for name in ACCESS_FIELDS):
+        return held
     update = {name: getattr(user, name) for name in type(user).model_fields if getattr(user, name) is not None}
     if "custom_profile" in update:
         update["profile"] = None

@@ -13,6 +13,7 @@ Lyon advisors crobert, nrichard and tlefebvre; Alexis Dubois (adubois) keeps the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
@@ -164,20 +165,29 @@ def test_a_deactivated_user_stops_seeing_and_is_still_seen() -> None:
     assert only.agendas.gained == () and only.clients.gained == ()
 
 
-def test_a_plan_that_changes_no_user_profile_or_hierarchy_does_not_compute_access(
-    monkeypatch: pytest.MonkeyPatch,
+def sender_name_changed(current: Organisation) -> Organisation:
+    users = dict(current.users or {})
+    users["jdurand"] = users["jdurand"].model_copy(update={"sender_name": "Julie Durand - Cabinet Dubois"})
+    return current.model_copy(update={"users": users})
+
+
+def phone_changed(current: Organisation) -> Organisation:
+    general = current.establishment.general.model_copy(update={"phone": "+33 1 42 00 00 01"})  # type: ignore[union-attr]
+    return current.model_copy(update={"establishment": current.establishment.model_copy(update={"general": general})})  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("edit", "resource"), [(phone_changed, "establishment"), (sender_name_changed, "user")])
+def test_a_plan_that_cannot_change_access_does_not_compute_it(
+    monkeypatch: pytest.MonkeyPatch, edit: Callable[[Organisation], Organisation], resource: str
 ) -> None:
     current = validate_file(EXAMPLE).organisation
-    establishment = current.establishment.model_copy(  # type: ignore[union-attr]
-        update={"general": current.establishment.general.model_copy(update={"phone": "+33 1 42 00 00 01"})}  # type: ignore[union-attr]
-    )
 
     def refuse(*args: object) -> None:
         raise AssertionError("access computed for a plan that cannot change it")
 
     monkeypatch.setattr(access_diff, "compute_access", refuse)
-    plan = plan_of(current.model_copy(update={"establishment": establishment}), current)
-    assert [c.resource for c in plan.changes] == ["establishment"]
+    plan = plan_of(edit(current), current)
+    assert [c.resource for c in plan.changes] == [resource]
     assert plan.access.users == () and plan.access.notes == ()
 
 
