@@ -17,6 +17,7 @@ from o2s_config.canonical import plain
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
 from o2s_config.diff import diff
+from o2s_config.intents import Intents
 from o2s_config.masking import mask
 from o2s_config.model import Organisation
 from o2s_config.ordering import order
@@ -84,7 +85,7 @@ def build_plan(
     if writable is not None:
         can_write = set(writable)
         changes = [replace(c, manual=True) if c.resource not in can_write else c for c in changes]
-    verdict = safety.check(changes, found, desired.safety, catalog, identity)
+    verdict = safety.check(changes, found, desired.safety, catalog, identity, Intents.of(desired))
     return Plan(
         target=target,
         fingerprint=fingerprint(current),

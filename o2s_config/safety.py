@@ -24,6 +24,7 @@ from typing import Any
 from o2s_config.catalog import Catalog, RightsMap, grants_admin
 from o2s_config.changes import Change
 from o2s_config.diff import DiffResult
+from o2s_config.intents import Intents
 from o2s_config.kinds import PROFILE, STRUCTURE, USER, Kind, guarded
 from o2s_config.model import Organisation, Safety, User
 
@@ -48,11 +49,19 @@ class Verdict:
 
 
 def check(
-    changes: Sequence[Change], found: DiffResult, settings: Safety | None, catalog: Catalog, identity: str | None
+    changes: Sequence[Change],
+    found: DiffResult,
+    settings: Safety | None,
+    catalog: Catalog,
+    identity: str | None,
+    intents: Intents | None = None,
 ) -> Verdict:
-    """Every safety check of ``changes`` (ordered) against the state the diff resolved."""
+    """Every safety check of ``changes`` (ordered) against the state the diff resolved.
+
+    ``intents`` are what the file declares it means to grant and bill: no warning repeats them.
+    """
     settings = settings or Safety()
-    notes = warnings(changes, found, catalog) + small_removals(changes, found.seen, settings)
+    notes = warnings(changes, found, catalog, intents or Intents()) + small_removals(changes, found.seen, settings)
     notes += still_held(changes, found.seen)
     who = found.renames.users.get(identity, identity) if identity else None
     return Verdict(
@@ -192,31 +201,38 @@ def _rights_after(changes: Sequence[Change], held: Mapping[str, RightsMap]) -> d
     return rights
 
 
-def warnings(changes: Sequence[Change], found: DiffResult, catalog: Catalog) -> list[str]:
-    """What a reviewer must know: e-mails sent, sensitive rights granted, billed options switched on."""
+def warnings(changes: Sequence[Change], found: DiffResult, catalog: Catalog, intents: Intents) -> list[str]:
+    """What a reviewer must know: e-mails sent, sensitive rights granted, billed options switched on.
+
+    Sensitive rights and billed options the file declares intended are not repeated.
+    """
     notes: list[str] = []
     for change in changes:
         if change.resource == USER.name and change.action == "create":
             notes.append(f"user {change.key}: an activation e-mail will be sent to {change.payload.get('email')}")
         if _renames_the_firm(change):
             notes.append("establishment: changing the raison sociale (general.name) requires O2S support")
-        granted = _sensitive_granted(change, catalog)
+        granted = _sensitive_granted(change, catalog, _declared(change, intents))
         if granted:
             listed = ", ".join(f"« {label} »" for label in granted)
             notes.append(f"{change.resource} {change.key}: sensitive rights granted: {listed}")
-        notes += billed_switched_on(change)
+        notes += billed_switched_on(change, intents.billed)
     for collection, keys in found.unmanaged.items():
         shown = ", ".join(keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
         notes.append(f"{len(keys)} {collection} in the tenant are not in the file (not managed, left as is): {shown}")
     return notes
 
 
-def billed_switched_on(change: Change) -> list[str]:
-    """One note per billed option this change switches on for a user."""
+def billed_switched_on(change: Change, declared: frozenset[str] = frozenset()) -> list[str]:
+    """One note per billed option this change switches on for a user (unless ``declared`` intended)."""
     return [
         f"user {change.key}: billed option switched on: {BILLED_FIELDS[f.path]}"
         for f in change.fields
-        if change.resource == USER.name and f.path in BILLED_FIELDS and _on(f.after) and not _on(f.before)
+        if change.resource == USER.name
+        and f.path in BILLED_FIELDS
+        and f.path not in declared
+        and _on(f.after)
+        and not _on(f.before)
     ]
 
 
@@ -225,7 +241,14 @@ def _renames_the_firm(change: Change) -> bool:
     return change.resource == "establishment" and any(f.path == "general.name" and f.before for f in change.fields)
 
 
-def _sensitive_granted(change: Change, catalog: Catalog) -> list[str]:
+def _declared(change: Change, intents: Intents) -> frozenset[str]:
+    """The sensitive rights the file declares this profile (or this user's one-off profile) is meant to grant."""
+    if change.resource == PROFILE.name:
+        return intents.sensitive_of_profile(change.key)
+    return intents.sensitive_of_user(change.key) if change.resource == USER.name else frozenset()
+
+
+def _sensitive_granted(change: Change, catalog: Catalog, declared: frozenset[str]) -> list[str]:
     """Labels of the sensitive rights that take effect with this change and did not before."""
     if change.resource == PROFILE.name:
         after, before = change.payload.get("rights"), change.before.get("rights")
@@ -236,7 +259,11 @@ def _sensitive_granted(change: Change, catalog: Catalog) -> list[str]:
         return []
     if not after:
         return []
-    return [r.label for r in catalog.all_rights() if r.sensitive and r.grants(after) and not r.grants(before or {})]
+    return [
+        r.label
+        for r in catalog.all_rights()
+        if r.sensitive and r.key not in declared and r.grants(after) and not r.grants(before or {})
+    ]
 
 
 def _on(value: Any) -> bool:

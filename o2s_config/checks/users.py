@@ -8,6 +8,7 @@ from o2s_config.catalog import ADMIN_RIGHT_ID, ADMIN_TAB, RightsMap, grants_admi
 from o2s_config.checks.context import CheckContext, DocPath, closest
 from o2s_config.checks.profiles import constraint_errors, rights_errors, sensitive_warnings
 from o2s_config.diagnostics import Diagnostic
+from o2s_config.intents import Intents
 from o2s_config.model import ADMIN_PROFILE, User
 from o2s_config.resolve import UnknownBaseError, resolve_custom
 
@@ -17,10 +18,11 @@ BILLED = ("patritheque", "elearning", "moneypitch")
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     users = ctx.org.users or {}
     yield from _unique(ctx, users)
+    intents = Intents.of(ctx.org)
     for login, user in users.items():
-        yield from _references(ctx, ("users", login), user)
+        yield from _references(ctx, ("users", login), user, intents)
     yield from _lockout(ctx, users)
-    yield from _billed_warnings(ctx, users)
+    yield from _billed_warnings(ctx, users, intents.billed)
 
 
 def _unique(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
@@ -40,7 +42,7 @@ def _unique(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
             )
 
 
-def _references(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagnostic]:
+def _references(ctx: CheckContext, path: DocPath, user: User, intents: Intents) -> Iterator[Diagnostic]:
     if ctx.managed("structures") and user.structure not in ctx.known["structures"]:
         hint = closest(user.structure, ctx.known["structures"])
         yield ctx.at((*path, "structure"), f"unknown structure '{user.structure}'{hint}")
@@ -67,7 +69,8 @@ def _references(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagno
             # a one-off profile is outside Administrateur too: same warning as a named profile
             effective = resolve_custom(custom, ctx.rights, ctx.catalog)
             who = f"the custom profile of '{path[-1]}'"
-            yield from sensitive_warnings(ctx, (*path, "custom_profile"), effective, who)
+            declared = intents.sensitive_of_user(str(path[-1]))
+            yield from sensitive_warnings(ctx, (*path, "custom_profile"), effective, declared, who)
 
 
 def _custom_base(ctx: CheckContext, base: str) -> RightsMap | None:
@@ -100,8 +103,11 @@ def _lockout(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
     )
 
 
-def _billed_warnings(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
-    """One warning per billed option switched on, naming who gets it (O2S bills them monthly)."""
+def _billed_warnings(ctx: CheckContext, users: dict[str, User], declared: frozenset[str]) -> Iterator[Diagnostic]:
+    """One warning per billed option switched on, naming who gets it (O2S bills them monthly).
+
+    Options the file declares intended (``policies.billed_options``) are left out.
+    """
     holders: dict[str, list[str]] = {}
     for login, user in users.items():
         if user.esignature:
@@ -113,6 +119,8 @@ def _billed_warnings(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diag
             if getattr(options, name):
                 holders.setdefault(f"options.{name}", []).append(login)
     for option, logins in holders.items():
+        if option in declared:
+            continue
         shown = ", ".join(logins[:5]) + (f" and {len(logins) - 5} more" if len(logins) > 5 else "")
         first = ("users", logins[0], *option.split("."))
         yield ctx.at(
