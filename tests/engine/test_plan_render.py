@@ -39,7 +39,8 @@ def test_warnings_name_emails_sensitive_rights_and_billed_options() -> None:
 
 
 def test_a_plan_warns_only_about_the_sensitive_rights_and_billed_options_the_file_does_not_declare() -> None:
-    profiles = {"Conseiller": CONSEILLER, "Chef": {"from": "all", "rights": {"administration": {"module_access": False}}}}
+    chef = {"from": "all", "rights": {"administration": {"module_access": False}}}
+    profiles = {"Conseiller": CONSEILLER, "Chef": chef}
     desired = {**BASE, "profiles": profiles, "users": {**ADMIN_USER, "a": user(login="a", esignature=True)}}
     current = {**BASE, "users": {**ADMIN_USER, "a": user(login="a", esignature=False)}}
     declared = {"sensitive_rights": {"Chef": ["configuration.services_access", "configuration.editions_for_others"]}}
