@@ -1,8 +1,8 @@
 """Executing a plan: changes start as soon as what they depend on is done, at most N at a time.
 
-On the first failure no new change starts; the ones in flight are waited for, and the report
-says what was done, what failed with the tenant's error, and what was not started, so that
-re-running ``plan`` shows exactly the remainder.
+On the first failure, or once ``stop`` is set (Ctrl-C), no new change starts; the ones in
+flight are waited for, and the report says what was done, what failed with the tenant's error,
+and what was not started, so that re-running ``plan`` shows exactly the remainder.
 """
 
 from __future__ import annotations
@@ -34,9 +34,16 @@ class ApplyReport:
 
 
 async def run_changes(
-    changes: Sequence[Change], execute: Executor, parallelism: int = 8, on_finish: Listener | None = None
+    changes: Sequence[Change],
+    execute: Executor,
+    parallelism: int = 8,
+    on_finish: Listener | None = None,
+    stop: asyncio.Event | None = None,
 ) -> ApplyReport:
-    """Run ``changes`` (already ordered) respecting ``depends_on``; stop starting new ones on a failure."""
+    """Run ``changes`` (already ordered) respecting ``depends_on``; stop starting new ones on a failure or ``stop``.
+
+    Cancelled itself (a second Ctrl-C), it cancels the changes in flight.
+    """
     report = ApplyReport(manual=[c for c in changes if c.manual])
     # a manual change is the administrator's job, done by hand before apply: it blocks nothing
     todo = [c for c in changes if not c.manual]
@@ -47,13 +54,18 @@ async def run_changes(
     running: dict[asyncio.Task[None], Change] = {}
     started: set[str] = set()
     while schedule or running:
-        while schedule and len(running) < max(1, parallelism) and not report.failed:
+        while schedule and len(running) < max(1, parallelism) and not report.failed and not (stop and stop.is_set()):
             change = by_id[schedule.take(ids)]
             started.add(change.id)
             running[asyncio.create_task(execute(change))] = change
         if not running:
             break
-        finished, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+        try:
+            finished, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            for task in running:
+                task.cancel()
+            raise
         for task in sorted(finished, key=lambda t: position[running[t].id]):
             change = running.pop(task)
             error = task.exception()

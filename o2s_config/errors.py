@@ -13,6 +13,11 @@
     +-- UnsafePlanError            a safety check refused the plan (threshold, lockout)
     +-- StalePlanError             a saved plan no longer matches the tenant
     +-- ApplyError                 apply stopped on a failure (carries what was done / not done)
+    +-- DeadlineExceededError      the command ran past its deadline (--deadline, O2S_DEADLINE)
+    +-- LocalFileError             a file or folder of this machine could not be read or written
+    TargetError
+    +-- ListReadError              a list could not be read whole (never ends, repeats itself)
+    +-- ResponseTooLargeError      an answer larger than the client accepts
 
 Callers match on the class, never on the message text.
 """
@@ -97,3 +102,22 @@ class ApplyError(O2SConfigError):
         self.done = done
         self.not_done = not_done
         super().__init__(message)
+
+
+class DeadlineExceededError(O2SConfigError):
+    """The command ran past its deadline (``--deadline`` or ``O2S_DEADLINE``)."""
+
+
+class LocalFileError(O2SConfigError):
+    """A file or folder of this machine (a sandbox database, an output file) could not be used.
+
+    The message names the path and what to do about it.
+    """
+
+
+class ListReadError(TargetError):
+    """A list could not be read whole (it never ends, or repeats itself): nothing is planned from it."""
+
+
+class ResponseTooLargeError(TargetError):
+    """The tenant's answer is larger than the client reads into memory."""

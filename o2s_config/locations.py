@@ -44,13 +44,21 @@ def dotted(path: DocPath) -> str:
     return text or "(top level)"
 
 
-def allowed_keys(model: type[BaseModel], path: DocPath) -> list[str]:
-    """The keys the model accepts at the mapping reached by ``path`` (for suggestions)."""
+def annotation_at(model: type[BaseModel], path: DocPath) -> Any:
+    """The type the model declares at ``path`` (None where the model has no such place)."""
     annotation: Any = model
     for step in path:
         annotation = _step(annotation, step)
         if annotation is None:
-            return []
+            return None
+    return annotation
+
+
+def allowed_keys(model: type[BaseModel], path: DocPath) -> list[str]:
+    """The keys the model accepts at the mapping reached by ``path`` (for suggestions)."""
+    annotation = annotation_at(model, path)
+    if annotation is None:
+        return []
     cls = _model_in(annotation)
     if cls is None:
         return []

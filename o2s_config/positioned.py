@@ -44,9 +44,41 @@ def place(file: str, mark: int | Loc) -> Loc:
 
 
 class SecretText(str):
-    """A string that came from ``${env:VAR}``: it must never be printed."""
+    """A string that came from ``${env:VAR}``: it must never be printed, nor land outside a secret field."""
 
     __slots__ = ()
+
+
+class WrittenInt(int):
+    """An integer written otherwise than Python would print it (``+33142000000``, ``0x1F``).
+
+    Where the model means a number it is that number; where it means text (a phone number,
+    an identifier) ``str()`` gives back what the user wrote, not ``33142000000``.
+    """
+
+    text: str
+
+    def __new__(cls, value: int, text: str) -> WrittenInt:
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class WrittenFloat(float):
+    """A float written otherwise than Python would print it (``1.10``, ``1e5``, ``.inf``): see WrittenInt."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> WrittenFloat:
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class PosDict(dict[str, Any]):

@@ -17,6 +17,7 @@ from o2s_config.checks import ALL, CheckContext
 from o2s_config.checks.context import known_keys
 from o2s_config.checks.policies import check as policy_check
 from o2s_config.diagnostics import Diagnostic, Severity, sort_diagnostics
+from o2s_config.env_refs import misplaced_env_references
 from o2s_config.errors import InvalidFileError
 from o2s_config.loader import LoadedFile, load_collecting
 from o2s_config.locations import diagnostics_from_validation
@@ -61,15 +62,22 @@ def validate_loaded(
     already reported (an unset variable, say), later stages add nothing.
     """
     catalog = catalog or load_catalog()
+    load_errors = list(load_errors or [])
+    if loaded.env_references:
+        # where a misplaced value is also unset, saying it is misplaced is what helps
+        misplaced = misplaced_env_references(loaded.data, Organisation)
+        places = {(d.file, d.line, d.column) for d in misplaced}
+        load_errors = [d for d in load_errors if (d.file, d.line, d.column) not in places] + misplaced
     organisation, diagnostics = _model(loaded.data)
     ctx = None
     if organisation is not None:
         ctx = CheckContext(organisation, loaded.data, loaded.base_dir, catalog, known_keys(loaded.data))
+        ctx.repository = loaded.repository
         for check in ALL if policies else tuple(c for c in ALL if c is not policy_check):
             diagnostics.extend(check(ctx))
-    reported = {(d.file, d.line, d.column) for d in load_errors or []}
+    reported = {(d.file, d.line, d.column) for d in load_errors}
     diagnostics = [d for d in diagnostics if (d.file, d.line, d.column) not in reported]
-    diagnostics = [_masked(d, loaded.secrets) for d in sort_diagnostics([*(load_errors or []), *diagnostics])]
+    diagnostics = [_masked(d, loaded.secrets) for d in sort_diagnostics([*load_errors, *diagnostics])]
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors or organisation is None or ctx is None:
         raise InvalidFileError(diagnostics)

@@ -6,23 +6,33 @@ ruamel's Python constructor, and every key, value and item keeps its line and co
 
 Scalars follow the YAML 1.2 core schema (``yes``/``no`` stay strings), with one exception
 for this domain: a number written with a leading zero (postal code ``01000``, SIREN
-``012345678``) stays text, since reading it as 1000 would silently lose a digit. Mapping
-keys are always kept as the text written, so a login ``007`` stays ``"007"``.
+``012345678``) stays text, since reading it as 1000 would silently lose a digit. A number
+written otherwise than Python prints it (``+33142000000``, ``1.10``, ``1e5``) remembers its
+text, so a field the model means as text gets what the user wrote. Mapping keys are always
+kept as the text written, so a login ``007`` stays ``"007"``; an invisible character in a key
+is an error at its place. YAML 1.1 merge keys (``<<: *defaults``) are understood, and the
+merged entries keep the place they were written at.
+
+``${env:VAR}`` is substituted only as a whole value (``password: ${env:O2S_SMTP_PASSWORD}``);
+the model decides where such a value may go (see ``env_refs``).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from _ruamel_yaml import CParser
 from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.reader import ReaderError
 
 from o2s_config.diagnostics import Diagnostic
-from o2s_config.positioned import Loc, PosDict, PosList, SecretText, pack, place
+from o2s_config.keys import INVISIBLE, character_name, visible
+from o2s_config.positioned import Loc, PosDict, PosList, SecretText, WrittenFloat, WrittenInt, pack, place
 
 ENV_REF = re.compile(r"\$(\$?)\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 _INT = re.compile(r"^[-+]?[0-9]+$")
@@ -36,6 +46,12 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 _INF = {".inf": math.inf, ".Inf": math.inf, ".INF": math.inf, "+.inf": math.inf, "-.inf": -math.inf}
 _NAN = frozenset({".nan", ".NaN", ".NAN"})
 _TAG = "tag:yaml.org,2002:"
+# what YAML text may not hold as is (the C reader refuses it): C0 controls but tab and line
+# breaks, DEL, C1 controls but NEL, and the two non-characters
+_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+# control characters a double-quoted value may spell as escapes ("\x1b[31m"): all but tab and line breaks
+_VALUE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_MAX_REPORTED = 20  # control characters reported one by one; a file with more needs no longer list
 
 
 @dataclass(frozen=True)
@@ -44,15 +60,19 @@ class Limits:
 
     max_depth: int = 64
     max_alias_nodes: int = 100_000  # nodes that aliases may add by expansion
-    max_bytes: int = 64 * 1024 * 1024
+    max_bytes: int = 32 * 1024 * 1024  # 50,000 users take about 20 MB
+    max_events: int = 4_000_000  # keys, values, items and ends: about 110,000 users
+    max_collections: int = 500_000  # mappings and lists, some 300 bytes of memory each
+    max_seconds: float = 60.0  # parse time, whatever the file holds
+    max_extends: int = 10  # files in one ``extends:`` chain, the organisation file included
 
 
 class ComposeAbort(Exception):
-    """Composition cannot go on (syntax error or a limit); carries the one diagnostic."""
+    """Composition cannot go on (syntax error or a limit); carries its diagnostics (usually one)."""
 
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        self.diagnostic = diagnostic
-        super().__init__(diagnostic.format())
+    def __init__(self, diagnostic: Diagnostic, *more: Diagnostic) -> None:
+        self.diagnostics = [diagnostic, *more]
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
 
 
 @dataclass
@@ -62,20 +82,24 @@ class Composed:
     secrets: set[str] = field(default_factory=set)
     empty: bool = False
     root: Loc | None = None  # where the top-level node starts
+    env_references: int = 0  # values written as ${env:VAR}, set or not
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "key", "key_mark", "size")
+    __slots__ = ("anchor", "container", "key", "key_mark", "merges", "size")
 
     def __init__(self, container: PosDict | PosList, anchor: str | None) -> None:
         self.container = container
         self.anchor = anchor
         self.key: object = None  # for mappings: the key waiting for its value
         self.key_mark: Any = None
+        self.merges: list[PosDict] | None = None  # mappings given by '<<', in order of precedence
         self.size = 1
 
 
 _DISCARD = object()  # a key we reported as bad: its value is dropped
+_MERGE = object()  # the YAML 1.1 merge key: a plain '<<' (a quoted '<<' is an ordinary key)
+_BUDGET_EVERY = 0x3FFF  # events between two checks of the parse time and size budgets
 
 
 class _Composer:
@@ -88,7 +112,12 @@ class _Composer:
         self.secrets: set[str] = set()
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.alias_nodes = 0
+        self.env_references = 0
         self.root_mark: Any = None
+        self.deadline = time.monotonic() + limits.max_seconds
+        # a key can hold an invisible character only in a file that is not plain ASCII, or
+        # as an escape in double quotes: in a plain ASCII file without backslash, skip the check
+        self.check_keys = not text.isascii() or "\\" in text
 
     def error(self, mark: Any, message: str) -> Diagnostic:
         loc = loc_of(mark, self.file)
@@ -105,6 +134,8 @@ class _Composer:
             return self._documents(parser)
         except MarkedYAMLError as exc:
             raise ComposeAbort(self._syntax(exc)) from None
+        except ReaderError:
+            raise ComposeAbort(*control_characters(self.text, self.file)) from None
         finally:
             parser.dispose()
 
@@ -134,26 +165,46 @@ class _Composer:
         if type(extra) is ev.DocumentStartEvent:
             raise self.abort(extra.start_mark, "only one YAML document is allowed per file")
         where = loc_of(self.root_mark, self.file) if self.root_mark is not None else None
-        return Composed(root, self.errors, self.secrets, empty=root is None, root=where)
+        composed = Composed(root, self.errors, self.secrets, empty=root is None, root=where)
+        composed.env_references = self.env_references
+        return composed
 
     def _node(self, parser: CParser) -> Any:
         """Compose one node (the document root) without recursion."""
         get = parser.get_event
         stack: list[_Frame] = []
         max_depth = self.limits.max_depth
+        max_collections = self.limits.max_collections
+        check_keys = self.check_keys
+        budget_mask = _BUDGET_EVERY
         self.root_mark = parser.peek_event().start_mark
+        events = collections = 0
         while True:
             event = get()
             kind = type(event)
+            events += 1
+            if not events & budget_mask:
+                self._within_budget(event, events)
             if kind is ev.ScalarEvent:
                 expecting_key = bool(stack) and stack[-1].key is None and type(stack[-1].container) is PosDict
-                value: Any = event.value if expecting_key and event.tag is None else self._scalar(event)
+                value: Any
+                if expecting_key and event.tag is None:
+                    value = event.value
+                    if value == "<<" and not event.style:
+                        value = _MERGE
+                    elif check_keys and (event.style == '"' or not value.isascii()):
+                        value = self._visible_key(event, value)
+                else:
+                    value = self._scalar(event)
                 size = 1
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
             elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
                 if len(stack) >= max_depth:
                     raise self.abort(event.start_mark, f"nesting deeper than {max_depth} levels")
+                collections += 1
+                if collections > max_collections:
+                    raise self.abort(event.start_mark, f"more than {max_collections} mappings and lists in one file")
                 if event.tag is not None and event.tag not in (_TAG + "map", _TAG + "seq"):
                     self.error(event.start_mark, f"unsupported YAML tag '{event.tag}'")
                 container = (
@@ -165,6 +216,8 @@ class _Composer:
                 continue
             elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
                 frame = stack.pop()
+                if frame.merges and isinstance(frame.container, PosDict):
+                    _merge_into(frame.container, frame.merges)
                 value, size = frame.container, frame.size
                 if frame.anchor:
                     self.anchors[frame.anchor] = (value, size)
@@ -197,6 +250,9 @@ class _Composer:
             container.marks.append(mark)
             return
         if frame.key is None:
+            if value is _MERGE:
+                self._merge_key(frame, mark)
+                return
             if isinstance(value, PosDict | PosList) or value is None:
                 self.error(mark, "a mapping key must be plain text")
                 frame.key = _DISCARD
@@ -211,6 +267,9 @@ class _Composer:
             return
         pending = frame.key
         frame.key = None
+        if pending is _MERGE:
+            self._merge_value(frame, value, mark)
+            return
         if not isinstance(pending, str):
             return  # a key already reported as bad
         container[pending] = value
@@ -223,12 +282,24 @@ class _Composer:
             return "true" if value else "false"
         return str(value)
 
+    def _within_budget(self, event: Any, events: int) -> None:
+        """Stop a file that asks for more work than any organisation needs (checked every few thousand events)."""
+        if events > self.limits.max_events:
+            raise self.abort(event.start_mark, f"more than {self.limits.max_events} YAML nodes in one file")
+        if time.monotonic() > self.deadline:
+            raise self.abort(event.start_mark, f"reading the file took more than {self.limits.max_seconds:g} s")
+
     def _scalar(self, event: Any) -> Any:
         text: str = event.value
         tag = event.tag
         if tag is not None and tag != "!":
             return self._tagged(event, text, tag)
         if event.style or not event.implicit[0]:
+            if event.style == '"':
+                control = _VALUE_CONTROL.search(text)
+                if control is not None:  # spelt as an escape: "\x1b[31m" would repaint a terminal
+                    name = character_name(control.group())
+                    self.error(event.start_mark, f"control character {name} in a value: remove it")
             return self._string(event, text)
         return self._plain(event, text)
 
@@ -246,17 +317,19 @@ class _Composer:
             if _LEADING_ZERO.match(text):
                 return self._string(event, text)
             if _INT.match(text):
-                return int(text)
+                integer = int(text)
+                return integer if str(integer) == text else WrittenInt(integer, text)
             if _FLOAT.match(text):
-                return float(text)
+                real = float(text)
+                return real if str(real) == text else WrittenFloat(real, text)
             if _OCT.match(text):
-                return int(text[2:], 8)
+                return WrittenInt(int(text[2:], 8), text)
             if _HEX.match(text):
-                return int(text[2:], 16)
+                return WrittenInt(int(text[2:], 16), text)
             if text in _INF:
-                return _INF[text]
+                return WrittenFloat(_INF[text], text)
             if text in _NAN:
-                return math.nan
+                return WrittenFloat(math.nan, text)
         return self._string(event, text)
 
     def _tagged(self, event: Any, text: str, tag: str) -> Any:
@@ -274,25 +347,105 @@ class _Composer:
     def _string(self, event: Any, text: str) -> str:
         if "${" not in text:
             return text
-        secret = False
-        missing: list[str] = []
+        whole = ENV_REF.fullmatch(text)
+        if whole is not None and not whole.group(1):
+            return self._from_environment(event, whole.group(2))
+        if any(not match.group(1) for match in ENV_REF.finditer(text)):
+            self.env_references += 1
+            self.error(
+                event.start_mark,
+                "a ${env:VAR} reference must be the whole value, e.g. 'password: ${env:O2S_SMTP_PASSWORD}' "
+                "(text around a secret would be written with it)",
+            )
+            return text
+        return ENV_REF.sub(lambda match: match.group(0)[1:], text)  # "$${env:X}" is a literal "${env:X}"
 
-        def substitute(match: re.Match[str]) -> str:
-            nonlocal secret
-            if match.group(1):  # "$${env:X}" is the escape for a literal "${env:X}"
-                return match.group(0)[1:]
-            name = match.group(2)
-            secret = True  # meant to come from the environment, set or not
-            if name not in self.env:
-                missing.append(name)
-                return ""
-            self.secrets.add(self.env[name])
-            return self.env[name]
-
-        result = ENV_REF.sub(substitute, text)
-        for name in missing:
+    def _from_environment(self, event: Any, name: str) -> SecretText:
+        """The value of ``${env:NAME}``: a secret, whatever the field (``env_refs`` checks the field)."""
+        self.env_references += 1
+        value = self.env.get(name)
+        if value is None:
             self.error(event.start_mark, f"environment variable '{name}' is not set")
-        return SecretText(result) if secret else result
+            return SecretText("")
+        if not value:
+            self.error(event.start_mark, f"environment variable '{name}' is empty")
+            return SecretText("")
+        self.secrets.add(value)
+        return SecretText(value)
+
+    def _visible_key(self, event: Any, key: str) -> str:
+        """``key`` without its invisible characters, the first one reported where it is written."""
+        found = INVISIBLE.search(key)
+        if found is None:
+            return key
+        char = found.group()
+        line, column = self._place_in_scalar(event, char)
+        self.errors.append(
+            Diagnostic(
+                self.file,
+                line,
+                column,
+                f"key '{visible(key)}' holds an invisible character ({character_name(char)}): "
+                "two keys that look the same would differ; remove it",
+            )
+        )
+        return INVISIBLE.sub("", key)
+
+    def _place_in_scalar(self, event: Any, char: str) -> tuple[int, int]:
+        """Line and column of ``char`` in the scalar's text as written, or of the escape that spells it."""
+        start = event.start_mark
+        written = self.text[start.index : event.end_mark.index]
+        offset = written.find(char)
+        if offset < 0:
+            offset = max(written.find("\\"), 0)
+        before = written[:offset]
+        breaks = before.count("\n")
+        if breaks:
+            return start.line + 1 + breaks, offset - before.rfind("\n")
+        return start.line + 1, start.column + 1 + offset
+
+    def _merge_key(self, frame: _Frame, mark: int | Loc) -> None:
+        if frame.merges is not None:
+            self.error(mark, "duplicate key '<<': merge several mappings with one list, e.g. '<<: [*a, *b]'")
+            frame.key = _DISCARD
+            return
+        frame.key, frame.key_mark = _MERGE, mark
+
+    def _merge_value(self, frame: _Frame, value: Any, mark: int | Loc) -> None:
+        sources = list(value) if isinstance(value, PosList) else [value]
+        if not sources or not all(isinstance(source, PosDict) for source in sources):
+            self.error(mark, "'<<' (a YAML merge key) takes a mapping or a list of mappings, e.g. '<<: *defaults'")
+            frame.merges = []
+            return
+        frame.merges = sources
+
+
+def _merge_into(container: PosDict, sources: list[PosDict]) -> None:
+    """YAML 1.1 merge: keys written in the mapping win, then the first source that has the key.
+
+    Each merged entry keeps the place it was written at (under its anchor), so an error in
+    a shared value points there.
+    """
+    for source in sources:
+        for key, value in source.items():
+            if key not in container:
+                container[key] = value
+                container.key_marks[key] = source.key_marks.get(key, source.start)
+                container.value_marks[key] = source.value_marks.get(key, source.start)
+
+
+def control_characters(text: str, file: str) -> list[Diagnostic]:
+    """A diagnostic for each control character written as is in ``text`` (the first 20)."""
+    found: list[Diagnostic] = []
+    for match in _RAW_CONTROL.finditer(text):
+        if len(found) == _MAX_REPORTED:
+            break
+        offset = match.start()
+        line = text.count("\n", 0, offset) + 1
+        column = offset - text.rfind("\n", 0, offset)
+        message = f"control character {character_name(match.group())} in the file: YAML text may not hold one"
+        found.append(Diagnostic(file, line, column, message))
+    return found or [Diagnostic(file, 1, 1, "a character YAML text may not hold")]
 
 
 def compose(text: str, file: str, env: dict[str, str], limits: Limits | None = None) -> Composed:

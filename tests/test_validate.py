@@ -268,12 +268,13 @@ def test_an_unknown_key_without_a_close_match_gets_no_suggestion() -> None:
     assert [d.format() for d in caught.value.diagnostics] == ["org.yaml:7:5: unknown key 'zzz' in users.a"]
 
 
-def test_secret_values_are_masked_in_every_diagnostic() -> None:
+def test_a_value_from_the_environment_outside_a_secret_field_is_refused_unprinted() -> None:
     text = "version: 1\nusers:\n" + user("a").replace("a@example.fr", "${env:MAIL}")
     with pytest.raises(InvalidFileError) as caught:
         validate_file(write(text), env={"MAIL": "not-a-mail"})
+    # only a password may come from the environment (this once read "'***' is not a valid e-mail address")
     assert [d.format() for d in caught.value.diagnostics] == [
-        "org.yaml:5:12: users.a.email: '(sensitive)' is not a valid e-mail address"
+        "org.yaml:5:12: users.a.email: ${env:...} may only give a secret (a password); write this value in the file"
     ]
 
 
@@ -281,3 +282,90 @@ def test_references_to_a_section_the_file_leaves_out_are_not_checked() -> None:
     # no 'profiles' nor 'structures' section: they are not managed, the tenant's own are used
     text = "version: 1\nusers:\n" + user("a", "    profile: Conseiller\n")
     assert validate_file(write(text), env={}).organisation.users["a"].profile == "Conseiller"  # type: ignore[index]
+
+
+# --- numbers kept as written, limits of the fields (model/limits.py) ----------------------------
+
+ESTABLISHMENT = """\
+version: 1
+establishment:
+  general:
+    name: {name}
+    email: contact@example.fr
+    phone: {phone}
+    address: {{postal_code: {postal_code}}}
+  legal: {{siren: {siren}, rcs: {rcs}, share_capital: {capital}}}
+  intermediation: {{orias: {orias}}}
+"""
+
+
+def establishment(**values: str) -> str:
+    defaults = {
+        "name": "Cabinet",
+        "phone": "+33142000000",
+        "postal_code": "01000",
+        "siren": "012345678",
+        "rcs": "1.10",
+        "capital": "1e5",
+        "orias": "07001234",
+    }
+    return ESTABLISHMENT.format(**{**defaults, **values})
+
+
+def test_numbers_keep_the_text_written_where_the_model_means_text() -> None:
+    org = validate_file(write(establishment(name="1e5")), env={}).organisation
+    assert org.establishment is not None
+    general, legal = org.establishment.general, org.establishment.legal
+    assert general.phone == "+33142000000"  # was "33142000000"
+    assert general.name == "1e5"  # was "100000.0"
+    assert general.address is not None and general.address.postal_code == "01000"
+    assert legal is not None and (legal.siren, legal.rcs) == ("012345678", "1.10")  # rcs was "1.1"
+    assert legal.share_capital == 100_000.0  # a number where the model means a number
+    assert org.establishment.intermediation is not None and org.establishment.intermediation.orias == "07001234"
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"capital": ".inf"}, "org.yaml:8:55: establishment.legal.share_capital: input should be a finite number"),
+        ({"capital": ".nan"}, "org.yaml:8:55: establishment.legal.share_capital: input should be a finite number"),
+        (
+            {"capital": "1e13"},
+            "org.yaml:8:55: establishment.legal.share_capital: input should be less than or equal to 1000000000000",
+        ),
+        (
+            {"phone": "'" + "1" * 31 + "'"},
+            "org.yaml:6:12: establishment.general.phone: string should have at most 30 characters",
+        ),
+        (
+            {"postal_code": "'" + "9" * 17 + "'"},
+            "org.yaml:7:28: establishment.general.address.postal_code: string should have at most 16 characters",
+        ),
+    ],
+)
+def test_values_beyond_the_limits_are_errors_at_validate(values: dict[str, str], expected: str) -> None:
+    with pytest.raises(InvalidFileError) as caught:
+        validate_file(write(establishment(**values)), env={})
+    assert [d.format() for d in caught.value.diagnostics] == [expected]
+
+
+def test_a_one_megabyte_string_is_an_error_at_validate() -> None:
+    code, out, err = cli("validate", write(establishment(name="x" * 1_000_000)))
+    assert code == 1
+    assert err.splitlines() == [
+        "org.yaml:4:11: establishment.general.name: string should have at most 255 characters",
+        "1 error(s): the file is not valid",
+    ]
+    assert "xxxxxxxx" not in out + err  # the value is not echoed
+
+
+def test_numbers_in_the_editions_settings_stay_numbers_and_are_bounded() -> None:
+    text = "version: 1\nservices:\n  editions:\n    settings: {margin: +5, ratio: 1.10, label: '1.10', big: 1e10}\n"
+    with pytest.raises(InvalidFileError) as caught:
+        validate_file(write(text), env={})
+    (error,) = [d.format() for d in caught.value.diagnostics]
+    assert error.startswith("org.yaml:4:61: services.editions.settings.big: ")
+    assert "less than or equal to 1000000000" in error
+    settings = validate_file(write(text.replace(", big: 1e10", "")), env={}).organisation.services
+    assert settings is not None and settings.editions is not None
+    assert settings.editions.settings == {"margin": 5, "ratio": 1.1, "label": "1.10"}

@@ -26,14 +26,20 @@ async def answer(endpoint: str, reading: Awaitable[T]) -> T:
         raise MalformedAnswerError(endpoint, "(body)", f"not the JSON the API publishes ({error})") from None
 
 
-def objects(body: Any, endpoint: str) -> list[dict[str, Any]]:
-    """A list answer whose items are all objects."""
+def listed(body: Any, endpoint: str) -> list[Any]:
+    """A list answer (a page of a list, for one)."""
     if not isinstance(body, list):
         raise MalformedAnswerError(endpoint, "(body)", f"expected a list, got {_type(body)}")
-    for index, item in enumerate(body):
+    return body
+
+
+def objects(body: Any, endpoint: str) -> list[dict[str, Any]]:
+    """A list answer whose items are all objects."""
+    items = listed(body, endpoint)
+    for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise MalformedAnswerError(endpoint, f"[{index}]", f"expected an object, got {_type(item)}")
-    return body
+    return items
 
 
 def document(body: Any, endpoint: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
+from o2s_config.backends.target import redacted
 from o2s_config.errors import AuthenticationError
 
 GRANT_VARIABLES = ("O2S_CLIENT_ID", "O2S_CLIENT_SECRET", "O2S_USERNAME", "O2S_PASSWORD", "O2S_AUTH_URL")
@@ -67,10 +68,8 @@ class TokenSource:
     async def _renew(self) -> None:
         grant = self._credentials.grant
         if grant is None:
-            raise AuthenticationError("the static token was refused")
-        url = grant["O2S_AUTH_URL"].rstrip("/")
-        if not url.endswith(TOKEN_PATH):
-            url += TOKEN_PATH
+            raise AuthenticationError("the target refused the token in O2S_TOKEN (expired or wrong?)")
+        url = token_url(grant["O2S_AUTH_URL"])
         status, body = await self._post_form(
             url,
             {
@@ -82,7 +81,37 @@ class TokenSource:
             },
         )
         if status != 200 or not isinstance(body.get("access_token"), str):
-            raise AuthenticationError(f"the token endpoint refused the credentials (HTTP {status})")
+            raise AuthenticationError(refusal(status, body, url))
         self._token = str(body["access_token"])
         expires_in = body.get("expires_in")
         self._expires_at = time.monotonic() + (float(expires_in) if isinstance(expires_in, int | float) else 300.0)
+
+
+def token_url(auth_url: str) -> str:
+    """The token endpoint of ``O2S_AUTH_URL`` (its base, or the endpoint itself)."""
+    url = auth_url.rstrip("/")
+    return url if url.endswith(TOKEN_PATH) else url + TOKEN_PATH
+
+
+# OAuth2 error codes (RFC 6749 5.2) -> which credential the token endpoint refused
+_REFUSED = {
+    "invalid_client": "the client: check O2S_CLIENT_ID and O2S_CLIENT_SECRET (the pair Harvest gave you)",
+    "unauthorized_client": "the client: O2S_CLIENT_ID may not use the password grant (ask Harvest)",
+    "invalid_grant": "the user: check O2S_USERNAME and O2S_PASSWORD (an O2S login), and that this user is active",
+}
+
+
+def refusal(status: int, body: Mapping[str, object], url: str) -> str:
+    """What the token endpoint refused, named by variable; never a secret, never the server's own text."""
+    code = body.get("error")
+    where = f"the token endpoint {redacted(url)}"
+    if isinstance(code, str) and code in _REFUSED:
+        return f"{where} refused {_REFUSED[code]} (HTTP {status}, {code})"
+    if status in (401, 403):
+        return (
+            f"{where} refused the credentials (HTTP {status}) without saying which: check O2S_CLIENT_ID and "
+            "O2S_CLIENT_SECRET, then O2S_USERNAME and O2S_PASSWORD"
+        )
+    if status == 200:
+        return f"{where} answered without an access token: is O2S_AUTH_URL the O2S authentication server?"
+    return f"{where} answered HTTP {status}: check O2S_AUTH_URL (it ends in {TOKEN_PATH} or is its server's base)"

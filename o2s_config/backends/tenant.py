@@ -35,6 +35,8 @@ from o2s_config.model import Organisation
 from o2s_config.model.services import MAIL_SERVERS
 
 EXT = "/ext/v1"
+FILES = f"{EXT}/files"
+FILE_CAPABILITY = "file"  # the files a tenant holds are not a kind: named by the resources that refer to them
 USER_EXTRA = ("login", "manager", "manager_id", "etag")
 Sections = dict[str, Any]  # the organisation file's sections as read, before the model sees them
 
@@ -54,6 +56,7 @@ class TenantState:
     # change made by someone else since the plan was read is refused instead of overwritten
     etags: dict[str, dict[str, str]] = field(default_factory=dict)
     written: set[tuple[str, str]] = field(default_factory=set)  # (resource, key) this run already changed
+    files: dict[str, str] | None = None  # file name -> SHA-256 of its content; None when the target cannot list
 
     def remember(self, resource: str, key: str, tenant_id: int, etag: str | None) -> None:
         """Record the tenant id (and ETag, when the target gives one) of a resource read."""
@@ -84,8 +87,12 @@ async def read_tenant(client: O2SClient) -> TenantState:
         if reader.published or name in readable:
             fetch = client.get_all(reader.path) if reader.paged else client.get(reader.path, missing_ok=True)
             reads[name] = answer(reader.path, fetch)
+    if _lists_files(capabilities, capabilities_path):
+        reads[FILE_CAPABILITY] = answer(FILES, client.get(FILES, missing_ok=True))
     answers = dict(zip(reads, await asyncio.gather(*reads.values()), strict=True))
     state.identity = _identity(answers.pop("identity"), identity)
+    if FILE_CAPABILITY in answers:
+        state.files = _files(answers.pop(FILE_CAPABILITY), FILES)
     sections: Sections = {"version": 1}
     for name, body in answers.items():
         found = READERS[name].parse(body, state, READERS[name].path)
@@ -124,6 +131,22 @@ def _capabilities(body: Any, endpoint: str) -> tuple[set[str], set[str]]:
         if optional(allowed, "write", bool, endpoint, f"resources.{capability}"):
             writable.add(kind.name)
     return readable, writable
+
+
+def _lists_files(body: Any, endpoint: str) -> bool:
+    """Whether the capabilities document says the target lists the files it holds."""
+    resources = optional(document(body, endpoint), "resources", dict, endpoint, "") or {}
+    allowed = document(resources.get(FILE_CAPABILITY), endpoint)
+    return bool(optional(allowed, "read", bool, endpoint, f"resources.{FILE_CAPABILITY}"))
+
+
+def _files(body: Any, endpoint: str) -> dict[str, str]:
+    """File name -> SHA-256 of the content, as the tenant lists them."""
+    found: dict[str, str] = {}
+    for index, item in enumerate(objects(body or [], endpoint)):
+        where = f"[{index}]"
+        found[required(item, "path", str, endpoint, where)] = required(item, "sha256", str, endpoint, where)
+    return found
 
 
 def _identity(body: Any, endpoint: str) -> str | None:

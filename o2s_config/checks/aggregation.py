@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from o2s_config.checks.context import CheckContext
 from o2s_config.checks.services import file_reference_errors
 from o2s_config.diagnostics import Diagnostic
+from o2s_config.keys import natural_key
 
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -17,7 +18,7 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     users = ctx.known.get("users")
     for index, code in enumerate(aggregation.extranet_codes):
         path = ("aggregation", "extranet_codes", index)
-        key = (code.provider.casefold(), code.code)
+        key = (natural_key(code.provider), natural_key(code.code))
         if key in seen:
             yield ctx.at(
                 path,

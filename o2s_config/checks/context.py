@@ -11,6 +11,7 @@ from o2s_config.catalog import Catalog, RightsMap
 from o2s_config.diagnostics import Diagnostic, Severity
 from o2s_config.model import Organisation
 from o2s_config.positioned import Loc, PosDict, locate
+from o2s_config.references import Repository
 from o2s_config.suggest import did_you_mean
 
 DocPath = tuple[str | int, ...]
@@ -26,6 +27,8 @@ class CheckContext:
     # "unknown profile" errors everywhere it is referenced
     known: dict[str, set[str]] = field(default_factory=dict)
     rights: dict[str, RightsMap] = field(default_factory=dict)
+    # where referenced files must stay; None: the organisation file's folder
+    repository: Repository | None = None
 
     def at(self, path: DocPath, message: str, *, key: bool = False, warning: bool = False) -> Diagnostic:
         """A diagnostic at ``path`` (its key with ``key=True``, else its value)."""

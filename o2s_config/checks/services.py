@@ -9,7 +9,7 @@ from o2s_config.diagnostics import Diagnostic
 from o2s_config.model.hierarchy import manager_map
 from o2s_config.model.services import MAIL_SERVERS, password_variable
 from o2s_config.positioned import SecretText
-from o2s_config.references import UnsafeReferenceError, resolve_reference
+from o2s_config.references import UnsafeReferenceError, is_tenant_file_name, resolve_reference
 
 
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -69,11 +69,18 @@ def _secrets(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 
 def file_reference_errors(ctx: CheckContext, path: DocPath, reference: str) -> Iterator[Diagnostic]:
-    """A referenced file must stay inside the organisation file's folder, and exist."""
+    """A referenced file must stay inside the organisation file's repository, exist, and be storable by its name."""
     try:
-        target = resolve_reference(ctx.base_dir, reference)
+        target = resolve_reference(ctx.base_dir, reference, ctx.repository)
     except UnsafeReferenceError as exc:
         yield ctx.at(path, str(exc))
+        return
+    if not is_tenant_file_name(reference):
+        yield ctx.at(
+            path,
+            f"'{reference}' cannot be a file name in the tenant, which stores the file under the name written "
+            "here: write a path from the organisation file's folder down, without '..'",
+        )
         return
     if not target.is_file():
         yield ctx.at(path, f"file '{reference}' not found")

@@ -6,9 +6,11 @@ from collections.abc import Iterator
 
 from o2s_config.catalog import ADMIN_RIGHT_ID, ADMIN_TAB, RightsMap, grants_admin
 from o2s_config.checks.context import CheckContext, DocPath, closest
+from o2s_config.checks.keys import why_same
 from o2s_config.checks.profiles import constraint_errors, rights_errors, sensitive_warnings
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.intents import Intents
+from o2s_config.keys import natural_key
 from o2s_config.model import ADMIN_PROFILE, User
 from o2s_config.resolve import UnknownBaseError, resolve_custom
 
@@ -31,14 +33,17 @@ def _unique(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
         for field, value in (("login", login), ("email", user.email), ("advisor_id", user.advisor_id)):
             if value is None:
                 continue
-            folded = value.casefold()
+            folded = natural_key(value)  # "hélène" in NFD and in NFC, "ADubois" and "adubois": one login
             first = seen[field].get(folded)
             if first is None:
                 seen[field][folded] = login
                 continue
             where: DocPath = ("users", login) if field == "login" else ("users", login, field)
             yield ctx.at(
-                where, f"{field.replace('_', ' ')} '{value}' is already used by user '{first}'", key=field == "login"
+                where,
+                f"{field.replace('_', ' ')} '{value}' is already used by user '{first}'"
+                + (why_same(login, first) if field == "login" else ""),
+                key=field == "login",
             )
 
 

@@ -13,8 +13,9 @@ from o2s_config.backends.tenant import read_tenant
 from o2s_config.catalog import Catalog, load_catalog
 from o2s_config.checks.policies import violations
 from o2s_config.commands import DEFAULT_FILE
-from o2s_config.commands.engine import FILE, _run
+from o2s_config.commands.engine import DEADLINE, FILE, _run
 from o2s_config.errors import O2SConfigError
+from o2s_config.files import os_error, write_output
 from o2s_config.loader import display_name
 from o2s_config.model import Organisation
 from o2s_config.positioned import locate
@@ -27,6 +28,7 @@ from o2s_config.render.access import (
     who_can_see_json,
     who_can_see_text,
 )
+from o2s_config.render.escape import json_printable, printable, printable_lines
 from o2s_config.resolve import resolve_profiles
 from o2s_config.suggest import closest, did_you_mean
 from o2s_config.validate import validate_file
@@ -82,8 +84,15 @@ def _known(reviewed: Reviewed, login: str) -> None:
 @click.option("--who-can-see", "seen", help="Who sees this user's agenda and clients.")
 @click.option("--format", "form", type=click.Choice(["text", "json", "xlsx"]), default="text", show_default=True)
 @click.option("-o", "--output", type=FILE, help="Write to FILE instead of stdout (required for xlsx).")
+@DEADLINE
 def access(
-    file: Path | None, target: str | None, login: str | None, seen: str | None, form: str, output: Path | None
+    file: Path | None,
+    target: str | None,
+    login: str | None,
+    seen: str | None,
+    form: str,
+    output: Path | None,
+    deadline: float | None,
 ) -> None:
     """Review who can see whose agendas and clients, with each user's effective rights.
 
@@ -99,7 +108,7 @@ def access(
         reviewed = review_file(file or Path(DEFAULT_FILE), catalog)
     else:
         policies_from = validate_file(file, policies=False).organisation if file is not None else None
-        reviewed = _run(target, 8, lambda client: review_target(client, catalog, policies_from))
+        reviewed = _run(target, 8, deadline, lambda client: review_target(client, catalog, policies_from))
     for who in (login, seen):
         if who:
             _known(reviewed, who)
@@ -107,15 +116,19 @@ def access(
         from o2s_config.render.workbook import write_workbook  # openpyxl is loaded only for a workbook
 
         click.echo(f"writing the workbook of {len(reviewed.access.everyone)} user(s)...", err=True)
-        write_workbook(reviewed.access, catalog, reviewed.source, reviewed.violations, output)
-        click.echo(f"wrote {output}", err=True)
+        try:
+            write_workbook(reviewed.access, catalog, reviewed.source, reviewed.violations, output)
+        except OSError as error:
+            raise os_error(output, error, "write this file") from None
+        click.echo(printable(f"wrote {output}"), err=True)
         return
     text = _rendered(reviewed, catalog, form, login, seen)
+    text = json_printable(text) if form == "json" else printable_lines(text)
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+        write_output(output, text)
+        click.echo(printable(f"wrote {output}"), err=True)
 
 
 def _rendered(reviewed: Reviewed, catalog: Catalog, form: str, login: str | None, seen: str | None) -> str:

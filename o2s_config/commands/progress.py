@@ -10,6 +10,7 @@ from rich.progress import Progress
 
 from o2s_config.apply import Listener
 from o2s_config.changes import Change
+from o2s_config.render.escape import printable
 
 
 def progress_listener(changes: Sequence[Change], terminal: bool) -> tuple[Listener, Callable[[], None]]:
@@ -17,7 +18,7 @@ def progress_listener(changes: Sequence[Change], terminal: bool) -> tuple[Listen
     if not terminal:
 
         def line(change: Change, error: BaseException | None) -> None:
-            click.echo(f"{'failed' if error else 'done'}: {change.describe()}", err=True)
+            click.echo(printable(f"{'failed' if error else 'done'}: {change.describe()}"), err=True)
 
         return line, lambda: None
     bar = Progress(console=Console(stderr=True), transient=False)
@@ -25,6 +26,7 @@ def progress_listener(changes: Sequence[Change], terminal: bool) -> tuple[Listen
     bar.start()
 
     def advance(change: Change, error: BaseException | None) -> None:
-        bar.update(task, advance=1, description=f"{'failed' if error else 'done'}: {change.describe()}")
+        description = printable(f"{'failed' if error else 'done'}: {change.describe()}")
+        bar.update(task, advance=1, description=description)
 
     return advance, bar.stop

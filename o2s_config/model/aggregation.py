@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from o2s_config.model.common import Address, Email, Strict
+from o2s_config.model.common import Address, Email, Phone, Strict
 
 
 class ExtranetCode(Strict):
@@ -20,7 +20,7 @@ class CustodianContact(Strict):
     """Contact details that replace O2S's own for one custodian ('Personnaliser les coordonnées')."""
 
     contact_name: str | None = None
-    phone: str | None = None
+    phone: Phone | None = None
     email: Email | None = None
     address: Address | None = None
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+from o2s_config.model.limits import EMAIL_MAX, PHONE_MAX, POSTAL_CODE_MAX, TEXT_MAX
 
 # Deliberately simple: one "@", a dot in the domain, no spaces. O2S sends mail to it,
 # so anything fancier is the mail server's business.
@@ -18,18 +20,27 @@ def _check_email(value: str) -> str:
     return value
 
 
-Email = Annotated[str, AfterValidator(_check_email)]
+Email = Annotated[str, StringConstraints(max_length=EMAIL_MAX), AfterValidator(_check_email)]
+# kept as written: "+33142000000" stays with its "+" (see WrittenInt)
+Phone = Annotated[str, StringConstraints(max_length=PHONE_MAX)]
 
 
 class Strict(BaseModel):
     """Base of every model: unknown keys are errors, so a typo never goes unnoticed."""
 
-    # coerce_numbers_to_str: a SIREN or ORIAS number written without quotes is still text
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, coerce_numbers_to_str=True)
+    # coerce_numbers_to_str: a SIREN or ORIAS number written without quotes is still text, as written;
+    # every text has a length limit and every number is finite (model/limits.py)
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        coerce_numbers_to_str=True,
+        str_max_length=TEXT_MAX,
+        allow_inf_nan=False,
+    )
 
 
 class Address(Strict):
     street: str | None = None
-    postal_code: str | None = None
+    postal_code: Annotated[str, StringConstraints(max_length=POSTAL_CODE_MAX)] | None = None
     city: str | None = None
     country: str | None = None

@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, WithJsonSchema
 
-from o2s_config.model.common import Address, Email, Strict
+from o2s_config.model.common import Address, Email, Phone, Strict
+from o2s_config.model.limits import AMOUNT_MAX
 
 
 def _digits(count: int, what: str) -> AfterValidator:
@@ -31,8 +32,8 @@ class GeneralInfo(Strict):
 
     name: str = Field(min_length=1, description="Raison sociale; changing it requires O2S support")
     email: Email
-    phone: str | None = None
-    fax: str | None = None
+    phone: Phone | None = None
+    fax: Phone | None = None
     website: str | None = None
     address: Address | None = None
 
@@ -43,7 +44,7 @@ class LegalInfo(Strict):
     legal_form: str | None = None
     siren: Siren | None = None
     rcs: str | None = None
-    share_capital: float | None = Field(default=None, ge=0)
+    share_capital: float | None = Field(default=None, ge=0, le=AMOUNT_MAX)
     vat_number: str | None = None
     legal_representative: str | None = None
 
@@ -51,7 +52,7 @@ class LegalInfo(Strict):
 class Insurance(Strict):
     insurer: str
     policy_number: str | None = None
-    amount: float | None = Field(default=None, ge=0)
+    amount: float | None = Field(default=None, ge=0, le=AMOUNT_MAX)
 
 
 class Mediator(Strict):

@@ -19,6 +19,11 @@ Hierarchy = dict[str, Subtree]
 
 Path = tuple[str | int, ...]
 
+# The deepest tree a file can hold (levels, the top manager being level 1): each level nests two
+# YAML collections and a file nests at most 64 (yaml_compose.Limits). The sandbox refuses deeper
+# trees, so every tenant it holds exports to a file validate accepts.
+MAX_LEVELS = 32
+
 
 def edges(hierarchy: Hierarchy) -> list[tuple[str, str, Path]]:
     """Every (manager, attached user, path of the attached entry) in file order."""

@@ -7,16 +7,26 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
+    ConfigDict,
     Field,
     SecretStr,
     StrictBool,
     StrictFloat,
     StrictInt,
+    StrictStr,
+    StringConstraints,
     WithJsonSchema,
     model_validator,
 )
 
 from o2s_config.model.common import Strict
+from o2s_config.model.limits import BODY_MAX, PARAGRAPH_MAX, PASSWORD_MAX, SETTING_NUMBER_MAX, TEXT_MAX
+
+Paragraph = Annotated[str, StringConstraints(max_length=PARAGRAPH_MAX)]
+SettingText = Annotated[StrictStr, StringConstraints(max_length=PARAGRAPH_MAX)]  # a number stays a number
+# numbers among the editions settings: finite (strict types ignore the model's allow_inf_nan) and bounded
+SettingInt = Annotated[StrictInt, Field(ge=-SETTING_NUMBER_MAX, le=SETTING_NUMBER_MAX)]
+SettingFloat = Annotated[StrictFloat, Field(ge=-SETTING_NUMBER_MAX, le=SETTING_NUMBER_MAX, allow_inf_nan=False)]
 
 
 class EventType(Strict):
@@ -65,7 +75,7 @@ class EditionsCopy(Strict):
 
 
 class Editions(Strict):
-    settings: dict[str, StrictBool | StrictInt | StrictFloat | str] | None = None
+    settings: dict[str, StrictBool | SettingInt | SettingFloat | SettingText] | None = None
     copy_to: EditionsCopy | None = None
 
 
@@ -78,7 +88,7 @@ class Logos(Strict):
 
 class EmailTemplate(Strict):
     subject: str
-    body: str | None = None
+    body: Annotated[str, StringConstraints(max_length=BODY_MAX)] | None = None
     body_file: str | None = Field(default=None, description="path relative to the organisation file")
 
     @model_validator(mode="after")
@@ -89,10 +99,15 @@ class EmailTemplate(Strict):
 
 
 class MailServer(Strict):
-    host: str
+    # no model-wide text limit here: pydantic would apply it to the secret and misreport it
+    model_config = ConfigDict(str_max_length=None)
+
+    host: Annotated[str, StringConstraints(max_length=TEXT_MAX)]
     port: int = Field(ge=1, le=65535)
-    username: str | None = None
-    password: SecretStr | None = Field(default=None, description="must be a ${env:VAR} reference")
+    username: Annotated[str, StringConstraints(max_length=TEXT_MAX)] | None = None
+    password: SecretStr | None = Field(
+        default=None, max_length=PASSWORD_MAX, description="must be a ${env:VAR} reference"
+    )
     security: Literal["none", "ssl", "starttls"] | None = None
 
 
@@ -111,7 +126,7 @@ def password_variable(server: str) -> str:
 
 
 class VigilanceLevel(Strict):
-    description: str | None = None
+    description: Paragraph | None = None
     review_months: int | None = Field(default=None, ge=1, le=120)
 
 
@@ -126,7 +141,7 @@ class AdvisorStatus(Strict):
     """An entry of the firm's 'Statut' list and its commission rates (percent)."""
 
     commission_rate: float | None = Field(default=None, ge=0, le=100)
-    rates_by_category: dict[str, float] | None = None
+    rates_by_category: dict[str, Annotated[float, Field(ge=0, le=100)]] | None = None
 
 
 def _check_isin(value: str) -> str:

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from o2s_config.model.common import Email, Strict
+from o2s_config.model.limits import MONEYPITCH_LIMIT_MAX
 from o2s_config.model.profiles import RightsSet
 
 
@@ -41,7 +42,7 @@ class User(Strict):
     profile: str | None = None
     custom_profile: RightsSet | None = Field(default=None, description="a one-off 'Personnalisé' profile")
     moneypitch_grant: Literal["none", "unlimited", "limited"] | None = None
-    moneypitch_limit: int | None = Field(default=None, ge=1)
+    moneypitch_limit: int | None = Field(default=None, ge=1, le=MONEYPITCH_LIMIT_MAX)
     esignature: bool | None = Field(default=None, description="e-signature access (billed); O2S default: true")
     options: BilledOptions | None = None
     renamed_from: str | None = Field(default=None, description="the login this user had before")

@@ -9,6 +9,7 @@ from o2s_config.access_diff import AccessChanges, UserChange
 from o2s_config.changes import Change
 from o2s_config.plan import FORMAT_VERSION, Plan
 from o2s_config.render.common import manual_path, shown
+from o2s_config.render.escape import json_printable
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
@@ -69,4 +70,4 @@ def _change(change: Change) -> dict[str, Any]:
 
 def render_json(plan: Plan) -> str:
     """The plan document, indented, stable key order."""
-    return json.dumps(plan_document(plan), ensure_ascii=False, indent=2) + "\n"
+    return json_printable(json.dumps(plan_document(plan), ensure_ascii=False, indent=2)) + "\n"

@@ -22,6 +22,7 @@ from o2s_config.render.common import (
     rights_text,
     visibility_text,
 )
+from o2s_config.render.escape import printable, printable_lines
 
 FOLD_AFTER = 20  # changes in a plan before its sections are folded
 SIGNS = {"create": "➕ create", "update": "✏️ update", "delete": "➖ delete"}
@@ -30,7 +31,7 @@ ACCESS_SIGNS = {"changed": "✏️", "activated": "➕", "deactivated": "➖"}
 
 def escape(text: str) -> str:
     """Text safe inside a Markdown table cell: HTML, pipes, backticks, emphasis and newlines neutralised."""
-    text = html.escape(text, quote=False)
+    text = html.escape(printable_lines(text), quote=False)
     for char in "\\|`*_[]#~":
         text = text.replace(char, "\\" + char)
     return text.replace("\r", "").replace("\n", "<br>")
@@ -39,7 +40,7 @@ def escape(text: str) -> str:
 def render_markdown(plan: Plan, catalog: Catalog) -> str:
     """The whole comment."""
     counts = plan.summary
-    out = [f"## o2s-config plan for `{plan.target.replace('`', '')}`", ""]
+    out = [f"## o2s-config plan for `{printable(plan.target).replace('`', '')}`", ""]
     out += ["| Create | Update | Delete | Manual |", "|---:|---:|---:|---:|"]
     out += [f"| {counts['create']} | {counts['update']} | {counts['delete']} | {counts['manual']} |", ""]
     if plan.empty:

@@ -22,6 +22,7 @@ from o2s_config.render.common import (
     rights_text,
     visibility_text,
 )
+from o2s_config.render.escape import printable
 
 SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red")}
 ACCESS_COLOURS = {"changed": "yellow", "activated": "green", "deactivated": "red"}
@@ -29,7 +30,7 @@ ACCESS_COLOURS = {"changed": "yellow", "activated": "green", "deactivated": "red
 
 def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
     """Every line of the text plan, styled (styles are dropped when colour is off)."""
-    lines = [Text(f"Plan for {plan.target}", style="bold")]
+    lines = [Text(f"Plan for {printable(plan.target)}", style="bold")]
     if plan.empty:
         lines.append(Text("No changes: the tenant matches the file."))
     for change in plan.changes:
@@ -45,35 +46,36 @@ def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
         )
     )
     if plan.removals:
-        removed = ", ".join(f"{c.resource} {c.key}" for c in plan.removals)
+        removed = ", ".join(f"{c.resource} {printable(c.key)}" for c in plan.removals)
         lines.append(Text(f"Removes (deletes or deactivates): {removed}", style="bold red"))
-    lines += [Text(f"Warning: {w}", style="yellow") for w in plan.warnings]
-    lines += [Text(f"Refused: {r}", style="bold red") for r in [*plan.lockout_violations, *plan.threshold_violations]]
+    lines += [Text(f"Warning: {printable(w)}", style="yellow") for w in plan.warnings]
+    refused = [*plan.lockout_violations, *plan.threshold_violations]
+    lines += [Text(f"Refused: {printable(r)}", style="bold red") for r in refused]
     return lines
 
 
 def change_lines(change: Change, catalog: Catalog) -> list[Text]:
-    """One header line for the change, one line per field."""
+    """One header line for the change, one line per field (values escaped: ``render.escape``)."""
     sign, colour = SIGNS[change.action]
-    header = Text(f"  {sign} {headline(change)}", style=colour)
+    header = Text(f"  {sign} {printable(headline(change))}", style=colour)
     if change.renamed_from:
-        header.append(f" (renamed from {change.renamed_from})")
+        header.append(f" (renamed from {printable(change.renamed_from)})")
     if change.manual:
         header.append(f" [manual: {manual_path(change)}]", style="magenta")
     lines = [header]
     for f in change.fields:
         if change.action == "delete":
             continue
-        line = Text(f"      {field_label(f)}: ")
+        line = Text(f"      {printable(field_label(f))}: ")
         if f.op == "remove":
-            line.append(item_text(f, f.before, catalog), style="red")
+            line.append(printable(item_text(f, f.before, catalog)), style="red")
         elif f.op == "add":
-            line.append(item_text(f, f.after, catalog), style="green")
+            line.append(printable(item_text(f, f.after, catalog)), style="green")
         else:
             if change.action == "update":
-                line.append(described(f, f.before, catalog), style="red")
+                line.append(printable(described(f, f.before, catalog)), style="red")
                 line.append(" -> ")
-            line.append(described(f, f.after, catalog), style="green")
+            line.append(printable(described(f, f.after, catalog)), style="green")
         lines.append(line)
     return lines
 
@@ -86,13 +88,13 @@ def access_lines(access: AccessChanges) -> list[Text]:
     lines = [Text(""), Text(heading, style="bold")]
     for user in access.users:
         colour = ACCESS_COLOURS[user.status]
-        lines.append(Text(f"  {ACCESS_SIGNS[user.status]} {access_headline(user)}", style=colour))
+        lines.append(Text(f"  {ACCESS_SIGNS[user.status]} {printable(access_headline(user))}", style=colour))
         for what, change in (("agendas", user.agendas), ("clients", user.clients)):
             if change:
-                lines.append(Text(f"      {what}: {visibility_text(change)}"))
+                lines.append(Text(f"      {what}: {printable(visibility_text(change))}"))
         if user.rights:
             lines.append(Text(f"      rights: {rights_text(user.rights)}"))
-    lines += [Text(f"  note: {note}") for note in access.notes]
+    lines += [Text(f"  note: {printable(note)}") for note in access.notes]
     return lines
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import sqlite3
 from pathlib import Path
@@ -34,6 +35,33 @@ def _credentials(
     if not all(given):
         raise click.UsageError("--client-id, --client-secret, --username and --password go together")
     return Credentials(client_id or "", client_secret or "", username or "", password or "")
+
+
+def _log_to_stderr() -> None:
+    """The server's own log lines (database errors, full disk) on stderr, next to uvicorn's."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("o2s_config.sandbox")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+# options holding a secret -> the variable that keeps it out of the process list
+_SECRET_OPTIONS = {
+    "token": "O2S_SANDBOX_TOKEN",
+    "client_secret": "O2S_SANDBOX_CLIENT_SECRET",
+    "password": "O2S_SANDBOX_PASSWORD",
+}
+
+
+def _warn_secrets_in_arguments(ctx: click.Context) -> None:
+    """A secret given as an option is visible to every user of the machine (``ps``): say so."""
+    for name, variable in _SECRET_OPTIONS.items():
+        if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE:
+            option = "--" + name.replace("_", "-")
+            click.echo(
+                f"warning: {option} shows its value to every user of this machine (ps); set {variable}", err=True
+            )
 
 
 @click.group()
@@ -68,7 +96,8 @@ def _generated_credentials(url: str) -> Credentials:
 @click.option(
     "--token",
     envvar="O2S_SANDBOX_TOKEN",
-    help="Static bearer token (never expires). Without it and without credentials, a random one is printed "
+    help="Static bearer token (never expires); prefer the O2S_SANDBOX_TOKEN variable: an option shows in ps. "
+    "Without it and without credentials, a random one is printed "
     "(with --api published: password-grant credentials instead).",
 )
 @click.option("--client-id", envvar="O2S_SANDBOX_CLIENT_ID", help="Password grant: the client id accepted.")
@@ -115,6 +144,8 @@ def serve(
     from o2s_config.sandbox.app import create_app
     from o2s_config.sandbox.process import listen
 
+    _log_to_stderr()
+    _warn_secrets_in_arguments(click.get_current_context())
     credentials = _credentials(client_id, client_secret, username, password)
     sock = listen(host, port)
     shown = f"[{host}]" if ":" in host else host

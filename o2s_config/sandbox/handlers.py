@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Awaitable, Callable
 
@@ -14,6 +15,16 @@ from o2s_config.sandbox.problems import ProblemError, field_path, problem_respon
 
 _HTTP_KINDS = {400: "bad-request", 401: "unauthorized", 404: "not-found", 405: "method-not-allowed"}
 _INTERNAL = "the sandbox failed on this request"
+LOG = logging.getLogger("o2s_config.sandbox")
+
+# SQLite primary result codes (sqlite3.h) -> the problem a client gets; nothing was written in any case
+_DATABASE_PROBLEMS = {
+    5: ("unavailable", "the tenant's database is locked (by another writer or another program); retry later"),
+    6: ("unavailable", "the tenant's database is locked (by another writer or another program); retry later"),
+    8: ("unavailable", "the tenant's database is read-only: its administrator must make it writable"),
+    10: ("internal", "the tenant could not read or write its database (disk I/O error: is its disk full or failing?)"),
+    13: ("storage-full", "the tenant's disk is full: nothing was written; free some space and retry"),
+}
 
 
 async def on_problem(request: Request, error: Exception) -> JSONResponse:
@@ -43,11 +54,14 @@ async def on_invalid(request: Request, error: Exception) -> JSONResponse:
 
 
 async def on_database(request: Request, error: Exception) -> JSONResponse:
-    """Another writer held the tenant beyond the busy timeout: nothing was written, so retry."""
-    if "locked" in str(error) or "busy" in str(error):
-        problem = ProblemError("unavailable", "the tenant is busy with another write; retry later")
-        return problem_response(problem, request.url.path, {"Retry-After": "1"})
-    return problem_response(ProblemError("internal", _INTERNAL), request.url.path)
+    """A database the tenant cannot use right now (locked, read-only, full disk): said as such, and logged."""
+    assert isinstance(error, sqlite3.OperationalError)
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    kind, detail = _DATABASE_PROBLEMS.get(code, ("internal", _INTERNAL))
+    # the server's administrator needs to know; the client gets the problem without internals
+    LOG.error("%s %s: database error %s (%s): %s", request.method, request.url.path, code, error, detail)
+    headers = {"Retry-After": "1"} if kind == "unavailable" else None
+    return problem_response(ProblemError(kind, detail), request.url.path, headers)
 
 
 async def on_integrity(request: Request, error: Exception) -> JSONResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from o2s_config.model.hierarchy import Hierarchy, manager_map, tree_of
+from o2s_config.model.hierarchy import MAX_LEVELS, Hierarchy, manager_map, tree_of
 from o2s_config.sandbox import documents
 from o2s_config.sandbox.etags import check_if_match
 from o2s_config.sandbox.problems import ProblemError
@@ -46,6 +46,8 @@ def set_manager(
         tx.revision,
         user_id,
     )
+    if manager_id is not None:
+        check_depth(tx, [user_id], field)
     documents.write(tx, DOC, {})
 
 
@@ -98,6 +100,7 @@ def replace(tx: Tx, wanted: Mapping[str, str | None], whole: bool, if_match: str
             tx.revision,
             user_id,
         )
+    check_depth(tx, [user_id for user_id in changed if final[user_id] is not None], "managers")
     documents.write(tx, DOC, {})
 
 
@@ -133,3 +136,43 @@ def user_ids(tx: Tx, ids: list[int]) -> str:
 def _logins(tx: Tx, ids: list[int]) -> str:
     names: dict[int, str] = {row["id"]: row["login"] for row in tx.all("SELECT id, login FROM users")}
     return " -> ".join(str(names.get(user_id, user_id)) for user_id in ids)
+
+
+_ABOVE = (
+    "WITH RECURSIVE up(id, n) AS (SELECT manager_id, 0 FROM users WHERE id = ? "
+    "UNION ALL SELECT u.manager_id, n + 1 FROM users u JOIN up ON u.id = up.id WHERE up.id IS NOT NULL AND n < ?) "
+    "SELECT count(*) FROM up WHERE id IS NOT NULL"
+)
+_BELOW = (
+    "WITH RECURSIVE below(id, n) AS (SELECT ?, 1 "
+    "UNION ALL SELECT u.id, n + 1 FROM users u JOIN below ON u.manager_id = below.id WHERE n < ?) "
+    "SELECT max(n) FROM below"
+)
+_WHOLE = (
+    "WITH RECURSIVE level(id, n) AS (SELECT id, 1 FROM users WHERE manager_id IS NULL "
+    "UNION ALL SELECT u.id, n + 1 FROM users u JOIN level ON u.manager_id = level.id WHERE n < ?) "
+    "SELECT max(n) FROM level"
+)
+
+
+def check_depth(tx: Tx, attached: list[int], field: str) -> None:
+    """Refuse a tree deeper than a file can hold (``MAX_LEVELS``), after attaching the users in ``attached``.
+
+    Only a path through a user just attached can have grown: his levels above plus his own subtree's.
+    Run after the change is written and before commit (the queries stop one level past the limit).
+    """
+    bound = MAX_LEVELS + 1
+    if len(attached) > _LOOKUP_LIMIT:
+        deepest = int(tx.scalar(_WHOLE, bound) or 0)
+    else:
+        deepest = max(
+            (int(tx.scalar(_ABOVE, user_id, bound)) + int(tx.scalar(_BELOW, user_id, bound)) for user_id in attached),
+            default=0,
+        )
+    if deepest > MAX_LEVELS:
+        raise ProblemError(
+            "hierarchy",
+            f"this would make the manager tree more than {MAX_LEVELS} levels deep, deeper than an organisation "
+            "file can hold",
+            field,
+        )

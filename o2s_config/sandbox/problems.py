@@ -28,6 +28,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "rate-limited": (429, "Too many requests"),
     "internal": (500, "Internal server error"),
     "unavailable": (503, "Service unavailable"),
+    "storage-full": (507, "Insufficient storage"),
 }
 
 

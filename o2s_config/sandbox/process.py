@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -46,11 +47,11 @@ def served(db: Path, token: str, options: Sequence[str] = (), timeout: float = S
         str(db),
         "--port",
         str(port),
-        "--token",
-        token,
         *options,
     ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # the token in the environment: an option would show it to every user of the machine (ps)
+    env = {**os.environ, "O2S_SANDBOX_TOKEN": token}
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(process, url, token, timeout)

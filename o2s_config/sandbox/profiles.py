@@ -9,6 +9,7 @@ from typing import Any
 
 from o2s_config.catalog import RightsMap, grants_admin, load_catalog
 from o2s_config.model import ADMIN_PROFILE
+from o2s_config.sandbox import natural_keys
 from o2s_config.sandbox.etags import check_if_match, etag
 from o2s_config.sandbox.problems import ProblemError
 from o2s_config.sandbox.rules import effective_rights
@@ -89,7 +90,9 @@ def insert(tx: Tx, label: str, valid: bool, rights: RightsMap, builtin: bool = F
         stamp,
         tx.revision,
     )
-    return int(cursor.lastrowid or 0)
+    profile_id = int(cursor.lastrowid or 0)
+    natural_keys.claim(tx, "profiles", profile_id, label, "label")
+    return profile_id
 
 
 def create(tx: Tx, label: str, valid: bool, base: str, overrides: Mapping[str, Mapping[str, object]]) -> int:
@@ -122,6 +125,7 @@ def replace(
         tx.revision,
         profile_id,
     )
+    natural_keys.claim(tx, "profiles", profile_id, label, "label", previous=row["label"])
     tx.check_lockout = True
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from o2s_config.model import BilledOptions, Establishment, ExtranetCode, Services
-from o2s_config.sandbox import documents, extranet, hierarchy, outbox, profiles, settings, users
+from o2s_config.sandbox import documents, extranet, files, hierarchy, outbox, profiles, settings, users
 from o2s_config.sandbox.deps import IdPath, IfMatch, Limit, Offset, StoreDep, caller
+from o2s_config.sandbox.etags import etag
 from o2s_config.sandbox.problems import ProblemError
 from o2s_config.sandbox.responses import DEFAULT_PAGE, MAX_PAGE, json_ok, no_content, table_page
 from o2s_config.sandbox.rules import check_admin_left
@@ -25,6 +26,7 @@ from o2s_config.sandbox.wire import (
     ProfileIn,
     ProfileOut,
     Revision,
+    StoredFile,
 )
 
 PREFIX = "/ext/v1"
@@ -51,6 +53,7 @@ CAPABILITIES: dict[str, Any] = {
                 "services",
                 "extranet_code",
                 "billed_options",
+                "file",
             )
         },
         "custodian_contact": {"read": False, "write": False},
@@ -256,3 +259,35 @@ def put_options(store: StoreDep, id: IdPath, body: BilledOptions, if_match: IfMa
 def list_outbox(store: StoreDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> JSONResponse:
     """The e-mails the tenant would have sent, oldest first."""
     return table_page(store, "outbox", outbox.to_wire, limit, offset)
+
+
+_BINARY = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+
+
+@router.get("/files", response_model=list[StoredFile])
+def list_files(store: StoreDep) -> JSONResponse:
+    """Every file the tenant holds (logos, e-mail template bodies, letters): name, SHA-256, size."""
+    with store.read() as tx:
+        return json_ok(tx, files.listing(tx), version=tx.revision)
+
+
+@router.get("/files/{path:path}", response_class=Response, responses={200: {"content": _BINARY}})
+def get_file(store: StoreDep, path: str) -> Response:
+    """A file's content, byte for byte as it was uploaded."""
+    with store.read() as tx:
+        body, version = files.content(tx, path)
+        headers = {"X-Tenant-Revision": str(tx.revision), "ETag": etag(version)}
+    return Response(body, media_type="application/octet-stream", headers=headers)
+
+
+@router.put(
+    "/files/{path:path}",
+    response_model=StoredFile,
+    openapi_extra={"requestBody": {"required": True, "content": _BINARY}},
+)
+async def put_file(store: StoreDep, path: str, request: Request) -> JSONResponse:
+    """Upload a file under ``path`` (replaces the file of that name); the body is the raw content."""
+    body = await request.body()
+    with store.write() as tx:
+        stored = files.put(tx, path, body)
+    return json_ok(tx, stored, version=tx.revision)

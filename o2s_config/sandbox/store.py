@@ -8,6 +8,7 @@ a refused or failed request leaves nothing behind (the transaction rolls back wh
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -18,9 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from o2s_config.errors import SandboxDatabaseError
+from o2s_config.files import database_error
+from o2s_config.keys import natural_key
+from o2s_config.sandbox.problems import ProblemError
 
 SCHEMA_VERSION = 1
-BUSY_TIMEOUT_MS = 30_000
+# below the client's 30 s read timeout: a tenant locked for longer answers 503 "locked", not silence
+BUSY_TIMEOUT_MS = 10_000
+# keyed table -> its natural key column (a fixed set: never user input in SQL); see natural_keys.py
+KEYED = {"users": "login", "structures": "code", "profiles": "label"}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -66,6 +73,8 @@ CREATE TABLE IF NOT EXISTS extranet_codes (
     version INTEGER NOT NULL,
     UNIQUE (provider, code));
 CREATE TABLE IF NOT EXISTS documents (name TEXT PRIMARY KEY, body TEXT NOT NULL, version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, body BLOB NOT NULL, version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL, user_id INTEGER, login TEXT, recipient TEXT NOT NULL,
@@ -79,8 +88,40 @@ def now() -> str:
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON for a column."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON for a column; a number JSON cannot carry (NaN, Infinity) is refused (422).
+
+    What is stored must be servable: a non-finite number stored would make every later read fail.
+    """
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        where = _non_finite(value)
+        raise ProblemError(
+            "validation", f"{where or 'a number'}: numbers must be finite (no NaN or Infinity)", where
+        ) from None
+
+
+def _non_finite(value: Any, path: str = "") -> str | None:
+    """The dotted path of the first NaN or infinite number in ``value``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path or None
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        found = _non_finite(child, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+def add_folded_keys(conn: sqlite3.Connection) -> None:
+    """Give each keyed table its ``folded`` column and index, filled for the rows it already has."""
+    for table, column in KEYED.items():
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if "folded" not in columns:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN folded TEXT")
+        rows = conn.execute(f"SELECT id, {column} FROM {table} WHERE folded IS NULL").fetchall()
+        conn.executemany(f"UPDATE {table} SET folded = ? WHERE id = ?", [(natural_key(key), i) for i, key in rows])
+        conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_folded ON {table}(folded)")
 
 
 @dataclass
@@ -134,6 +175,13 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._local = threading.local()
+        try:
+            self._create()
+        except (sqlite3.Error, OSError) as error:  # locked, read-only, not a database...: one line naming it
+            raise database_error(self.path, error) from None
+
+    def _create(self) -> None:
+        """Create the schema when new (and check its version), add what older files lack."""
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         conn = self._connect()
@@ -148,6 +196,7 @@ class Store:
                 raise SandboxDatabaseError(_unusable(self.path, str(found[0])))
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('revision', '0')")
+            add_folded_keys(conn)
             conn.execute("COMMIT")
         finally:
             conn.close()
@@ -192,7 +241,8 @@ class Store:
             for check in checks:
                 check(tx)
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite already rolled back after some errors (a full disk)
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
 

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from o2s_config.model import Structure
+from o2s_config.sandbox import natural_keys
 from o2s_config.sandbox.etags import check_if_match, etag
 from o2s_config.sandbox.problems import ProblemError
 from o2s_config.sandbox.store import Tx, dumps, now
@@ -66,7 +67,9 @@ def create(tx: Tx, fields: dict[str, Any]) -> int:
         stamp,
         tx.revision,
     )
-    return int(cursor.lastrowid or 0)
+    structure_id = int(cursor.lastrowid or 0)
+    natural_keys.claim(tx, "structures", structure_id, code, "code")
+    return structure_id
 
 
 def update(tx: Tx, structure_id: int, fields: dict[str, Any], if_match: str | None) -> None:
@@ -86,6 +89,7 @@ def update(tx: Tx, structure_id: int, fields: dict[str, Any], if_match: str | No
         tx.revision,
         structure_id,
     )
+    natural_keys.claim(tx, "structures", structure_id, code, "code", previous=row["code"])
 
 
 def delete(tx: Tx, structure_id: int, if_match: str | None) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from o2s_config.model import User
 from o2s_config.sandbox.etags import etag
+from o2s_config.sandbox.store import dumps
 
 # the model's fields the tenant stores ("renamed_from" is an instruction to the engine, not state)
 MODEL_FIELDS: tuple[str, ...] = tuple(name for name in User.model_fields if name != "renamed_from")
@@ -110,7 +111,7 @@ def data_of(record: dict[str, Any], custom_rights: Any) -> str:
     """The JSON ``data`` column of a record."""
     data = {name: record[name] for name in DATA_FIELDS}
     data["custom_rights"] = custom_rights
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return dumps(data)
 
 
 def model_view(record: dict[str, Any]) -> dict[str, Any]:

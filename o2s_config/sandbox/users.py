@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from o2s_config.catalog import grants_admin
 from o2s_config.model import User
-from o2s_config.sandbox import outbox, profiles, structures
+from o2s_config.sandbox import natural_keys, outbox, profiles, structures
 from o2s_config.sandbox.etags import check_if_match
 from o2s_config.sandbox.hierarchy import set_manager
 from o2s_config.sandbox.problems import ProblemError
@@ -182,6 +182,7 @@ def create(tx: Tx, changes: dict[str, Any]) -> int:
         tx.revision,
     )
     user_id = int(cursor.lastrowid or 0)
+    natural_keys.claim(tx, "users", user_id, record["login"], "login")
     _save_refs(tx, user_id, record["ref_externes"])
     if record["manager"] is not None:
         set_manager(tx, user_id, _id_by_login(tx, record["manager"], "manager"))
@@ -205,6 +206,7 @@ def update(tx: Tx, user_id: int, changes: dict[str, Any], if_match: str | None) 
         tx.revision,
         user_id,
     )
+    natural_keys.claim(tx, "users", user_id, record["login"], "login", previous=row["login"])
     if "ref_externes" in changes:
         _save_refs(tx, user_id, record["ref_externes"])
     if "manager" in changes and changes["manager"] != row["manager_login"]:

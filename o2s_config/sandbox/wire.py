@@ -219,6 +219,14 @@ class Capabilities(BaseModel):
     resources: dict[str, Access]
 
 
+class StoredFile(BaseModel):
+    """A file the tenant holds, without its content (``GET /ext/v1/files/{path}`` gives the bytes)."""
+
+    path: str
+    sha256: str = Field(description="hex SHA-256 of the content")
+    size: int
+
+
 class Revision(BaseModel):
     revision: int
     schema_version: int

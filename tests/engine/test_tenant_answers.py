@@ -76,7 +76,7 @@ def test_a_well_formed_published_tenant_is_read() -> None:
     [
         ("/agences", [{"id": 1, "nom": "Sans code"}], "[0].code"),
         ("/agences", [{"id": "1", "code": "s1", "nom": "Paris"}], "[0].id"),
-        ("/agences", {"items": []}, "[0]"),  # the client lists a page object's keys: its first is no object
+        ("/agences", {"items": []}, "(body)"),  # a page that is an object, not a list
         ("/utilisateurs", [{"id": 3, "ext": {"login": 7}}], "[0].ext.login"),
         ("/utilisateurs", b"<html>maintenance</html>", "(body)"),
         ("/utilisateurs/myself", ["u1"], "(body)"),

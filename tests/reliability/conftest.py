@@ -40,15 +40,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(db: Path, *options: str) -> Server:
-    """Start a sandbox server and wait (bounded) until it answers."""
+def start_server(db: Path, *options: str, preexec: Callable[[], None] | None = None) -> Server:
+    """Start a sandbox server and wait (bounded) until it answers (``preexec`` runs in its process first)."""
     port = free_port()
     command = [sys.executable, "-m", "o2s_config", "sandbox", "serve", "--db", str(db)]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--token", TOKEN, *options]
+    command += ["--host", "127.0.0.1", "--port", str(port), *options]
     log = db.with_suffix(".log")
     # a file, not a pipe: a pipe nobody reads fills up on a long run and stalls the server
     with log.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=dict(os.environ))
+        # the token in the environment, as the docs advise: an option would show it in ps
+        env = {**os.environ, "O2S_SANDBOX_TOKEN": TOKEN}
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env, preexec_fn=preexec)
     server = Server(f"http://127.0.0.1:{port}", TOKEN, db, process, log)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -77,8 +79,8 @@ def sandbox_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     """A factory: ``sandbox_server("--fail-rate", "0.2")`` starts a fresh server, stopped after the test."""
     started: list[Server] = []
 
-    def start(*options: str, db: Path | None = None) -> Server:
-        server = start_server(db or tmp_path / f"tenant-{len(started)}.db", *options)
+    def start(*options: str, db: Path | None = None, preexec: Callable[[], None] | None = None) -> Server:
+        server = start_server(db or tmp_path / f"tenant-{len(started)}.db", *options, preexec=preexec)
         started.append(server)
         return server
 

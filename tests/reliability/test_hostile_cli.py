@@ -22,10 +22,10 @@ SECRET = "Zq8!imap-s3cr3t-value"
 @pytest.mark.parametrize(
     ("reference", "expected"),
     [
-        ("../outside.png", "points outside the organisation's folder"),
-        ("assets/../../outside.png", "points outside the organisation's folder"),
-        ("/etc/passwd", "must be a relative path inside the organisation's folder"),
-        ("assets/link.png", "points outside the organisation's folder"),
+        ("../outside.png", "leads outside the organisation file's repository"),
+        ("assets/../../outside.png", "leads outside the organisation file's repository"),
+        ("/etc/passwd", "is an absolute path: write it relative to the organisation file, inside its repository"),
+        ("assets/link.png", "leads outside the organisation file's repository through a symbolic link"),
     ],
 )
 def test_file_references_outside_the_folder_are_refused(
