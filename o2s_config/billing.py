@@ -158,7 +158,7 @@ def warnings(
     return notes
 
 
-def plan_warnings(desired: Organisation, current: Organisation) -> list[str]:
+def plan_warnings(desired: Organisation, current: Organisation, declared: Collection[str] = ()) -> list[str]:
     """The plan's billed warnings: ``validate``'s words and counts, for the options this plan extends to someone.
 
     Like ``validate``, they name the users the file lists (the tenant's own values fill what the
@@ -168,6 +168,6 @@ def plan_warnings(desired: Organisation, current: Organisation) -> list[str]:
     before, after = coverage(held), coverage(desired.users or {}, held)
     return [
         w.message
-        for w in warnings(after, within=desired.users)
+        for w in warnings(after, declared, within=desired.users)
         if not set(w.logins) <= set(before.get(w.option.key, ()))
     ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from o2s_config import billing, safety
+from o2s_config.access_diff import AccessChanges, access_changes
 from o2s_config.billing import BilledCount
 from o2s_config.canonical import entries, plain
 from o2s_config.catalog import Catalog
@@ -23,9 +24,11 @@ from o2s_config.masking import mask
 from o2s_config.model import Organisation
 from o2s_config.ordering import order
 
-# "2": a field of a list changed item by item is one entry per item, with an "op"
-# ("add"/"remove"/"set"), where "1" gave the whole list before and after (docs/engine.md).
-FORMAT_VERSION = "2"
+# "3": the plan carries its access changes ("access_changes", always present: a reader of "2"
+# would ignore them and show a plan without its blast radius). "2": a field of a list changed
+# item by item is one entry per item, with an "op" ("add"/"remove"/"set"), where "1" gave the
+# whole list before and after (docs/engine.md).
+FORMAT_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Plan:
     manual_steps: Sequence[ManualStep] = ()
     acknowledged: Sequence[ManualStep] = ()
     implied: Sequence[ManualStep] = ()  # set by the screen itself: not shown, recorded by ack
+    access: AccessChanges = field(default_factory=AccessChanges)  # whose visibility or sensitive rights change
 
     @property
     def summary(self) -> dict[str, int]:
@@ -124,4 +128,5 @@ def build_plan(
         threshold_violations=verdict.threshold,
         lockout_violations=verdict.lockout,
         billed=billing.plan_counts(desired, found.seen),
+        access=access_changes(desired, found.seen, found.rights.wanted, found.rights.held, changes, catalog),
     )

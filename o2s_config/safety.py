@@ -25,6 +25,7 @@ from o2s_config import billing
 from o2s_config.catalog import Catalog, RightsMap, grants_admin
 from o2s_config.changes import Change
 from o2s_config.diff import DiffResult
+from o2s_config.intents import Intents
 from o2s_config.kinds import PROFILE, STRUCTURE, USER, Kind, guarded
 from o2s_config.model import Organisation, Safety, User
 
@@ -39,11 +40,19 @@ class Verdict:
 
 
 def check(
-    changes: Sequence[Change], found: DiffResult, desired: Organisation, catalog: Catalog, identity: str | None
+    changes: Sequence[Change],
+    found: DiffResult,
+    desired: Organisation,
+    catalog: Catalog,
+    identity: str | None,
 ) -> Verdict:
-    """Every safety check of ``changes`` (ordered) against the state the diff resolved."""
+    """Every safety check of ``changes`` (ordered) against the state the diff resolved.
+
+    What the file declares it means to grant and bill (``intents.py``) is not warned about again.
+    """
     settings = desired.safety or Safety()
-    notes = warnings(changes, found, catalog) + billing.plan_warnings(desired, found.seen)
+    intents = Intents.of(desired)
+    notes = warnings(changes, found, catalog, intents) + billing.plan_warnings(desired, found.seen, intents.billed)
     notes += small_removals(changes, found.seen, settings)
     notes += still_held(changes, found.seen)
     who = found.renames.users.get(identity, identity) if identity else None
@@ -184,14 +193,17 @@ def _rights_after(changes: Sequence[Change], held: Mapping[str, RightsMap]) -> d
     return rights
 
 
-def warnings(changes: Sequence[Change], found: DiffResult, catalog: Catalog) -> list[str]:
-    """What a reviewer must know: e-mails sent, sensitive rights granted (billed options: ``billing.py``)."""
+def warnings(changes: Sequence[Change], found: DiffResult, catalog: Catalog, intents: Intents) -> list[str]:
+    """What a reviewer must know: e-mails sent, sensitive rights granted (billed options: ``billing.py``).
+
+    Sensitive rights the file declares intended are not repeated.
+    """
     notes: list[str] = []
     for change in changes:
         if _sends_activation(change):
             email = change.payload.get("email") or change.before.get("email")
             notes.append(f"user {change.key}: an activation e-mail will be sent to {email}")
-        granted = _sensitive_granted(change, catalog)
+        granted = _sensitive_granted(change, catalog, _declared(change, intents))
         if granted:
             listed = ", ".join(f"« {label} »" for label in granted)
             notes.append(f"{change.resource} {change.key}: sensitive rights granted: {listed}")
@@ -210,7 +222,14 @@ def _sends_activation(change: Change) -> bool:
     )
 
 
-def _sensitive_granted(change: Change, catalog: Catalog) -> list[str]:
+def _declared(change: Change, intents: Intents) -> frozenset[str]:
+    """The sensitive rights the file declares this profile (or this user's one-off profile) is meant to grant."""
+    if change.resource == PROFILE.name:
+        return intents.sensitive_of_profile(change.key)
+    return intents.sensitive_of_user(change.key) if change.resource == USER.name else frozenset()
+
+
+def _sensitive_granted(change: Change, catalog: Catalog, declared: frozenset[str]) -> list[str]:
     """Labels of the sensitive rights that take effect with this change and did not before."""
     if change.resource == PROFILE.name:
         after, before = change.payload.get("rights"), change.before.get("rights")
@@ -222,5 +241,7 @@ def _sensitive_granted(change: Change, catalog: Catalog) -> list[str]:
     if not after:
         return []
     return [
-        r.marked_label for r in catalog.all_rights() if r.sensitive and r.grants(after) and not r.grants(before or {})
+        r.marked_label
+        for r in catalog.all_rights()
+        if r.sensitive and r.key not in declared and r.grants(after) and not r.grants(before or {})
     ]

@@ -10,6 +10,7 @@ blank cells in each row of the guide's table as the table has.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -218,7 +219,7 @@ def test_alexis_dubois_manages_eleven_advisors() -> None:
     assert org.users["adubois"].profile == "Manager"
 
 
-def test_second_office_extends_the_firm_with_a_second_level() -> None:
+def test_second_office_extends_the_firm_with_a_second_level(tmp_path: Path) -> None:
     second = EXAMPLE.parent / "second-office.yaml"
     result = validate_file(second, env={"O2S_IMAP_PASSWORD_SROUX": "imap-secret-value"})
     org = result.organisation
@@ -227,5 +228,12 @@ def test_second_office_extends_the_firm_with_a_second_level() -> None:
     assert org.hierarchy is not None
     assert {"sroux": ["bfontaine", "mlaurent"]} in org.hierarchy["adubois"]
     assert "imap-secret-value" in result.loaded.secrets
-    # a warning about a base profile points into the base file
-    assert any(w.file.endswith("organisation.yaml") for w in result.warnings)
+    # a warning about a base profile points into the base file: the firm declares its profiles'
+    # sensitive rights, so a file extending it drops the Manager's declaration to get one
+    folder = shutil.copytree(EXAMPLE.parent, tmp_path / "examples")
+    third = folder / "third.yaml"
+    third.write_text("version: 1\nextends: second-office.yaml\npolicies: {sensitive_rights: {Manager: []}}\n")
+    warned = validate_file(third, env={"O2S_IMAP_PASSWORD_SROUX": "imap-secret-value"}).warnings
+    assert [(Path(w.file).name, w.message.split(":")[0]) for w in warned] == [
+        ("organisation.yaml", "'Manager' grants sensitive rights")
+    ]

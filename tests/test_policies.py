@@ -23,6 +23,8 @@ DATA = Path(__file__).parent / "data"
 GOOD = sorted((DATA / "good").glob("policies-*.yaml"))
 BAD = sorted((DATA / "bad").glob("policies-*.yaml"))
 RULES = set(Policies.model_fields)
+# Declarations of intent rather than rules: leaving one out brings back a warning, not an error.
+INTENTS = [p for p in GOOD if p.name.startswith("policies-intended-")]
 
 
 def rules_named(path: Path) -> set[str]:
@@ -42,7 +44,7 @@ def test_every_rule_has_a_failing_and_a_passing_file() -> None:
     assert failing == RULES and passing == RULES
 
 
-@pytest.mark.parametrize("path", GOOD, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [p for p in GOOD if p not in INTENTS], ids=lambda p: p.stem)
 def test_the_passing_file_breaks_when_the_rule_is_tightened(path: Path, tmp_path: Path) -> None:
     """Each passing file sits at the edge of its rule: one notch tighter and validate refuses it."""
     text = path.read_text(encoding="utf-8")
@@ -61,6 +63,29 @@ def test_the_passing_file_breaks_when_the_rule_is_tightened(path: Path, tmp_path
     result = CliRunner().invoke(main, ["validate", str(changed)], catch_exceptions=False)
     assert result.exit_code == 1
     assert f"{changed}:" in result.stderr and "policy '" in result.stderr
+
+
+@pytest.mark.parametrize("path", INTENTS, ids=lambda p: p.stem)
+def test_the_passing_file_warns_when_an_intent_is_left_out(path: Path, tmp_path: Path) -> None:
+    """Each declaration silences exactly its warning: one item fewer, and --strict refuses that one."""
+    text = path.read_text(encoding="utf-8")
+    fewer, warning = {
+        "policies-intended-sensitive-rights.yaml": (
+            ("[configuration.services_access, configuration.editions_for_others]", "[configuration.services_access]"),
+            "grants sensitive rights: « Gestion du paramétrage des éditions pour les autres utilisateurs »",
+        ),
+        "policies-intended-billed-options.yaml": (
+            ("[esignature, options.patritheque]", "[esignature]"),
+            "options.patritheque",
+        ),
+    }[path.name]
+    assert fewer[0] in text
+    changed = tmp_path / path.name
+    changed.write_text(text.replace(*fewer), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--strict", str(changed)], catch_exceptions=False)
+    assert result.exit_code == 1
+    warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert warnings and all(warning in line for line in warnings)
 
 
 def test_a_right_ticked_without_its_module_breaks_no_policy() -> None:

@@ -118,8 +118,16 @@ def test_a_message_with_a_newline_stays_one_annotation(tmp_path: Path, monkeypat
     assert any("%0A" in line or "<U+000A>" in line for line in lines), lines
 
 
-def test_valid_files_give_warnings_only_and_exit_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def warned_example(tmp_path: Path) -> None:
+    """The example, without its Manager's declared sensitive rights: valid, with one warning (about them)."""
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    file = tmp_path / "examples" / "organisation.yaml"
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    file.write_text("".join(line for line in lines if not line.startswith("    Manager: [administration.subscription")))
+
+
+def test_valid_files_give_warnings_only_and_exit_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    warned_example(tmp_path)
     monkeypatch.chdir(tmp_path / "examples")
     for form in PARSERS:
         result = CliRunner().invoke(main, ["validate", "--format", form, "organisation.yaml"], catch_exceptions=False)
@@ -137,7 +145,7 @@ def test_valid_files_give_warnings_only_and_exit_0(tmp_path: Path, monkeypatch: 
 
 
 def test_strict_fails_on_warnings_in_every_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    warned_example(tmp_path)
     monkeypatch.chdir(tmp_path / "examples")
     for form in ("text", *PARSERS):
         result = CliRunner().invoke(main, ["validate", "--strict", "--format", form], catch_exceptions=False)

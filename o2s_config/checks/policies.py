@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from o2s_config.access import CLIENTS, AccessMap, compute_access
+from o2s_config.billing import BY_KEY as BILLED_OPTIONS
 from o2s_config.catalog import ADMIN_RIGHT, Catalog, RightsMap
 from o2s_config.checks.context import CheckContext, DocPath, closest
 from o2s_config.diagnostics import Diagnostic
@@ -42,25 +43,53 @@ def check(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 def _known_names(ctx: CheckContext, policies: Policies) -> Iterator[Diagnostic]:
     """Profiles and rights a rule names must exist: a typo would silently check nothing."""
-    profiles = ctx.known.get("profiles")
     for label, keys in (policies.forbidden_rights or {}).items():
-        here: DocPath = ("policies", "forbidden_rights", label)
-        if profiles is not None and label != ADMIN_PROFILE and label not in profiles:
-            hint = closest(label, profiles)
-            yield ctx.at(here, f"policy 'forbidden_rights': unknown profile '{label}'{hint}", key=True)
+        yield from _named(ctx, "forbidden_rights", label, keys)
+    forbidden = policies.forbidden_rights or {}
+    for label, keys in (policies.sensitive_rights or {}).items():
+        here: DocPath = ("policies", "sensitive_rights", label)
+        yield from _named(ctx, "sensitive_rights", label, keys)
         for index, key in enumerate(keys):
-            if ctx.catalog.by_key(key) is None:
-                tab, _, right_id = key.partition(".")
-                suggestion = ctx.catalog.suggest_right(tab, right_id)
-                if suggestion and "." not in suggestion:
-                    suggestion = f"{tab}.{suggestion}"
-                hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
-                yield ctx.at((*here, index), f"policy 'forbidden_rights': unknown right '{key}'{hint}")
+            right = ctx.catalog.by_key(key)
+            if right is not None and not right.sensitive:
+                yield ctx.at(
+                    (*here, index),
+                    f"policy 'sensitive_rights': « {right.label} » ({key}) is not a sensitive right: "
+                    "nothing to declare",
+                )
+            elif key in forbidden.get(label, ()):
+                yield ctx.at(
+                    (*here, index),
+                    f"policy 'sensitive_rights': '{label}' is meant to grant {key}, which forbidden_rights forbids it",
+                )
+    for index, key in enumerate(policies.billed_options or ()):
+        if key not in BILLED_OPTIONS:
+            hint = closest(key, set(BILLED_OPTIONS))
+            yield ctx.at(
+                ("policies", "billed_options", index), f"policy 'billed_options': unknown billed option '{key}'{hint}"
+            )
     if policies.advisors_have_manager and ctx.org.hierarchy is None:
         yield ctx.at(
             ("policies", "advisors_have_manager"),
             "policy 'advisors_have_manager' needs the 'hierarchy' section in this file",
         )
+
+
+def _named(ctx: CheckContext, rule: str, label: str, keys: list[str]) -> Iterator[Diagnostic]:
+    """The profile and the rights one entry of a rule names exist (with a suggestion when they do not)."""
+    profiles = ctx.known.get("profiles")
+    here: DocPath = ("policies", rule, label)
+    if profiles is not None and label != ADMIN_PROFILE and label not in profiles:
+        hint = closest(label, profiles)
+        yield ctx.at(here, f"policy '{rule}': unknown profile '{label}'{hint}", key=True)
+    for index, key in enumerate(keys):
+        if ctx.catalog.by_key(key) is None:
+            tab, _, right_id = key.partition(".")
+            suggestion = ctx.catalog.suggest_right(tab, right_id)
+            if suggestion and "." not in suggestion:
+                suggestion = f"{tab}.{suggestion}"
+            hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
+            yield ctx.at((*here, index), f"policy '{rule}': unknown right '{key}'{hint}")
 
 
 def violations(

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from o2s_config.catalog import Catalog, RightsMap
 from o2s_config.checks.context import CheckContext, DocPath
 from o2s_config.diagnostics import Diagnostic
+from o2s_config.intents import Intents
 from o2s_config.model import ADMIN_PROFILE, RightsSet
 from o2s_config.resolve import apply_overrides, resolve_profiles
 from o2s_config.suggest import did_you_mean
@@ -121,17 +122,23 @@ def _resolve(ctx: CheckContext, profiles: Mapping[str, RightsSet]) -> Iterator[D
     for loop in loops:
         yield ctx.at(("profiles", loop[0], "from"), "profiles copy each other in a loop: " + " -> ".join(loop))
     ctx.rights = resolve_profiles(candidates, ctx.catalog)
+    intents = Intents.of(ctx.org)
     for label, profile in candidates.items():
         base = ctx.catalog.full(profile.from_) if profile.from_ in ("all", "none") else ctx.rights[profile.from_]  # type: ignore[arg-type]
         yield from constraint_errors(ctx, ("profiles", label), profile, base)
-        yield from sensitive_warnings(ctx, ("profiles", label), ctx.rights[label])
+        yield from sensitive_warnings(ctx, ("profiles", label), ctx.rights[label], intents.sensitive_of_profile(label))
 
 
 def sensitive_warnings(
-    ctx: CheckContext, path: DocPath, rights: RightsMap, who: str | None = None
+    ctx: CheckContext, path: DocPath, rights: RightsMap, declared: frozenset[str], who: str | None = None
 ) -> Iterator[Diagnostic]:
-    """Granting a right the O2S screen calls sensitive, outside Administrateur, deserves a second look."""
-    granted = [r.marked_label for r in ctx.catalog.all_rights() if r.sensitive and r.grants(rights)]
+    """Granting a right the O2S screen calls sensitive, outside Administrateur, deserves a second look.
+
+    Rights the file declares intended (``policies.sensitive_rights``, in ``declared``) have had it.
+    """
+    granted = [
+        r.marked_label for r in ctx.catalog.all_rights() if r.sensitive and r.grants(rights) and r.key not in declared
+    ]
     if granted:
         listed = ", ".join(f"« {label} »" for label in granted)
         name = who or f"'{path[-1]}'"

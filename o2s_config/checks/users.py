@@ -11,6 +11,7 @@ from o2s_config.checks.keys import why_same
 from o2s_config.checks.mail import mail_secret_errors
 from o2s_config.checks.profiles import constraint_errors, rights_errors, sensitive_warnings
 from o2s_config.diagnostics import Diagnostic
+from o2s_config.intents import Intents
 from o2s_config.keys import natural_key
 from o2s_config.model import ADMIN_PROFILE, User
 from o2s_config.resolve import UnknownBaseError, resolve_custom
@@ -19,8 +20,9 @@ from o2s_config.resolve import UnknownBaseError, resolve_custom
 def check(ctx: CheckContext) -> Iterator[Diagnostic]:
     users = ctx.org.users or {}
     yield from _unique(ctx, users)
+    intents = Intents.of(ctx.org)
     for login, user in users.items():
-        yield from _references(ctx, ("users", login), user)
+        yield from _references(ctx, ("users", login), user, intents)
         yield from _sign_in(ctx, ("users", login), user)
         yield from mail_secret_errors(ctx, ("users", login, "email_server"), login)
     yield from _lockout(ctx, users)
@@ -46,7 +48,7 @@ def _unique(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
             )
 
 
-def _references(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagnostic]:
+def _references(ctx: CheckContext, path: DocPath, user: User, intents: Intents) -> Iterator[Diagnostic]:
     structures = ctx.known.get("structures")
     if user.structure is None and structures is not None and len(structures) > 1:
         listed = ", ".join(sorted(structures))
@@ -77,7 +79,8 @@ def _references(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagno
             # a one-off profile is outside Administrateur too: same warning as a named profile
             effective = resolve_custom(custom, ctx.rights, ctx.catalog)
             who = f"the custom profile of '{path[-1]}'"
-            yield from sensitive_warnings(ctx, (*path, "custom_profile"), effective, who)
+            declared = intents.sensitive_of_user(str(path[-1]))
+            yield from sensitive_warnings(ctx, (*path, "custom_profile"), effective, declared, who)
 
 
 def _sign_in(ctx: CheckContext, path: DocPath, user: User) -> Iterator[Diagnostic]:
@@ -134,9 +137,11 @@ def _lockout(ctx: CheckContext, users: dict[str, User]) -> Iterator[Diagnostic]:
 def billed_warnings(ctx: CheckContext) -> Iterator[Diagnostic]:
     """One warning per billed option that covers the file's active users once applied (``billing.py`` decides).
 
+    Options the file declares intended (``policies.billed_options``) are left out.
+
     Placed on the first user's field when the file writes it, else on his key (a default bills too).
     """
-    for found in billing.warnings(billing.coverage(ctx.org.users or {})):
+    for found in billing.warnings(billing.coverage(ctx.org.users or {}), Intents.of(ctx.org).billed):
         first = found.logins[0]
         field = ("users", first, *found.option.key.split("."))
         written = ctx.raw(field) is not None

@@ -35,6 +35,16 @@ class Policies(Strict):
         description="profile label -> rights (tab.id) that must never take effect for the profile, "
         "nor for a user's custom profile copied from it",
     )
+    sensitive_rights: dict[str, list[str]] | None = Field(
+        default=None,
+        description="profile label -> the sensitive rights (tab.id) it is meant to grant: validate and plan warn "
+        "only about the others (a user's custom profile copied from it inherits the list)",
+    )
+    billed_options: list[str] | None = Field(
+        default=None,
+        description="the billed options the firm means to pay for (the user fields: esignature, "
+        "options.patritheque, ...): validate and plan warn only about the others",
+    )
     non_manager_client_reach: ClientReach | None = None
     advisors_have_manager: bool | None = Field(
         default=None, description="every active advisor who manages nobody is attached to a manager"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from o2s_config.access_diff import SHOWN, RightChange, UserChange, Visibility
 from o2s_config.catalog import ASSUMED, Catalog
 from o2s_config.changes import Change, FieldChange
 from o2s_config.kinds import (
@@ -119,3 +120,49 @@ def manual_path(change: Change) -> str:
     if change.resource == SERVICE.name and change.key in SERVICE_PATHS:
         return SERVICE_PATHS[change.key]
     return kind_of(change.resource).manual_path
+
+
+# How a user's access changes is headed: his status in the plan's access changes.
+ACCESS_SIGNS = {"changed": "~", "activated": "+", "deactivated": "-"}
+ACCESS_STATUS = {"changed": "", "activated": ", becomes active", "deactivated": ", no longer active"}
+
+
+def capped(names: Sequence[str], noun: str = "") -> str:
+    """The first few names, then ``and N more`` (``noun`` names what the rest are)."""
+    shown = ", ".join(names[:SHOWN])
+    rest = len(names) - SHOWN
+    return shown + (f" and {rest} more{' ' + noun if noun else ''}" if rest > 0 else "")
+
+
+def access_headline(user: UserChange) -> str:
+    """``adubois (Alexis Dubois)``, and whether he starts or stops being an active user."""
+    name = f" ({user.name})" if user.name else ""
+    return f"{user.login}{name}{ACCESS_STATUS[user.status]}"
+
+
+def visibility_text(change: Visibility) -> str:
+    """``+1 tlefebvre; -2 crobert, nrichard``: counts of users gained and lost, names capped."""
+    parts = []
+    if change.gained:
+        parts.append(f"+{len(change.gained)} {capped(change.gained)}")
+    if change.lost:
+        parts.append(f"-{len(change.lost)} {capped(change.lost)}")
+    return "; ".join(parts)
+
+
+def right_change_text(change: RightChange) -> str:
+    """``+ « label »``, ``- « label »`` or ``~ « label »: group -> own``, marked when sensitive."""
+    mark = " (sensitive)" if change.sensitive else ""
+    if isinstance(change.before, str) and isinstance(change.after, str):
+        return f"~ « {change.label} »: {change.before} -> {change.after}{mark}"
+    gained = change.after is not None and change.after is not False
+    value = change.after if gained else change.before
+    scope = f": {value}" if isinstance(value, str) else ""
+    return f"{'+' if gained else '-'} « {change.label} »{scope}{mark}"
+
+
+def rights_text(rights: Sequence[RightChange]) -> str:
+    """Every sensitive right that changes, then the others, capped."""
+    sensitive = [right_change_text(r) for r in rights if r.sensitive]
+    others = [right_change_text(r) for r in rights if not r.sensitive]
+    return "; ".join([*sensitive, capped(others, "right(s)")] if others else sensitive)

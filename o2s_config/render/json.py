@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from o2s_config.access_diff import AccessChanges, UserChange
 from o2s_config.catalog import load_catalog
 from o2s_config.changes import Change, FieldChange
 from o2s_config.manual_steps import ManualStep
@@ -26,6 +27,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         ],
         "warnings": list(plan.warnings),
         "refusals": {"threshold": list(plan.threshold_violations), "lockout": list(plan.lockout_violations)},
+        "access_changes": access_document(plan.access),
     }
     if plan.source:
         document["source"] = plan.source
@@ -33,6 +35,25 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         document["manual_steps"] = [_step(s) for s in plan.manual_steps]
         document["acknowledged_steps"] = [_step(s) for s in plan.acknowledged]
     return document
+
+
+def access_document(access: AccessChanges) -> dict[str, Any]:
+    """Every user whose visibility or sensitive rights change, complete (no name is left out)."""
+    return {"users": [_user_access(u) for u in access.users], "notes": list(access.notes)}
+
+
+def _user_access(user: UserChange) -> dict[str, Any]:
+    return {
+        "login": user.login,
+        "name": user.name,
+        "status": user.status,
+        "agendas": {"gained": list(user.agendas.gained), "lost": list(user.agendas.lost)},
+        "clients": {"gained": list(user.clients.gained), "lost": list(user.clients.lost)},
+        "rights": [
+            {"right": r.key, "label": r.label, "sensitive": r.sensitive, "before": r.before, "after": r.after}
+            for r in user.rights
+        ],
+    }
 
 
 def _step(step: ManualStep) -> dict[str, Any]:

@@ -8,16 +8,27 @@ from __future__ import annotations
 
 import html
 
+from o2s_config.access_diff import AccessChanges
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change, FieldChange
 from o2s_config.kinds import REGISTER
 from o2s_config.manual_steps import by_screen
 from o2s_config.plan import Plan
-from o2s_config.render.common import BILLED_TITLE, HEADLINES, field_label, item_text, manual_path
+from o2s_config.render.common import (
+    BILLED_TITLE,
+    HEADLINES,
+    access_headline,
+    field_label,
+    item_text,
+    manual_path,
+    rights_text,
+    visibility_text,
+)
 from o2s_config.render.escape import printable, printable_lines
 
 FOLD_AFTER = 20  # changes in a plan before its sections are folded
 SIGNS = {"create": "➕ create", "update": "✏️ update", "delete": "➖ delete", "adopt": "🔗 adopt"}
+ACCESS_SIGNS = {"changed": "✏️", "activated": "➕", "deactivated": "➖"}
 
 
 def escape(text: str) -> str:
@@ -56,6 +67,7 @@ def render_markdown(plan: Plan, catalog: Catalog) -> str:
         out += [f"### {BILLED_TITLE}", "", "| Option | Now | Once applied |", "|---|---:|---:|"]
         out += [f"| {escape(c.option.label)} (`{c.option.key}`) | {c.before} | {c.after} |" for c in plan.billed] + [""]
     out += _steps(plan)
+    out += _access(plan.access)
     if plan.warnings:
         out += ["### Warnings", ""] + [f"- ⚠️ {escape(w)}" for w in plan.warnings] + [""]
     refusals = [*plan.lockout_violations, *plan.threshold_violations]
@@ -84,6 +96,22 @@ def _section(title: str, changes: list[Change], catalog: Catalog, fold: bool) ->
     if fold:
         return ["<details>", f"<summary>{html.escape(heading)}</summary>", "", *rows, "", "</details>", ""]
     return [f"### {heading}", "", *rows, ""]
+
+
+def _access(access: AccessChanges) -> list[str]:
+    """The "Access changes" section: one row per user whose visibility or sensitive rights change."""
+    if not access.users and not access.notes:
+        return []
+    rows = ["| User | Agendas | Clients | Rights |", "|---|---|---|---|"]
+    for user in access.users:
+        cells = [visibility_text(user.agendas), visibility_text(user.clients), rights_text(user.rights)]
+        head = f"{ACCESS_SIGNS[user.status]} {escape(access_headline(user))}"
+        rows.append("| " + " | ".join([head, *(escape(cell) for cell in cells)]) + " |")
+    notes = [f"- {escape(note)}" for note in access.notes]
+    heading = f"Access changes ({len(access.users)} user(s) whose visibility or sensitive rights change)"
+    if len(access.users) > FOLD_AFTER:
+        return ["<details>", f"<summary>{html.escape(heading)}</summary>", "", *rows, "", *notes, "</details>", ""]
+    return [f"### {heading}", "", *(rows if access.users else []), "", *notes, *([""] if notes else [])]
 
 
 def _rows(change: Change, catalog: Catalog) -> list[str]:

@@ -7,14 +7,27 @@ import io
 from rich.console import Console
 from rich.text import Text
 
+from o2s_config.access_diff import AccessChanges
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
 from o2s_config.manual_steps import by_screen
 from o2s_config.plan import Plan
-from o2s_config.render.common import billed_line, described, field_label, headline, item_text, manual_path
+from o2s_config.render.common import (
+    ACCESS_SIGNS,
+    access_headline,
+    billed_line,
+    described,
+    field_label,
+    headline,
+    item_text,
+    manual_path,
+    rights_text,
+    visibility_text,
+)
 from o2s_config.render.escape import printable
 
 SIGNS = {"create": ("+", "green"), "update": ("~", "yellow"), "delete": ("-", "red"), "adopt": ("=", "cyan")}
+ACCESS_COLOURS = {"changed": "yellow", "activated": "green", "deactivated": "red"}
 
 
 def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
@@ -25,6 +38,7 @@ def plan_lines(plan: Plan, catalog: Catalog) -> list[Text]:
     for change in plan.changes:
         lines += change_lines(change, catalog)
     lines += step_lines(plan)
+    lines += access_lines(plan.access)
     counts = plan.summary
     adopt = f"{counts['adopt']} to adopt, " if counts["adopt"] else ""
     lines.append(Text(""))
@@ -92,6 +106,24 @@ def change_lines(change: Change, catalog: Catalog) -> list[Text]:
                 line.append(" -> ")
             line.append(printable(described(f, f.after, catalog)), style="green")
         lines.append(line)
+    return lines
+
+
+def access_lines(access: AccessChanges) -> list[Text]:
+    """The "Access changes" section: each user whose visibility or sensitive rights change."""
+    if not access.users and not access.notes:
+        return []
+    heading = f"Access changes: {len(access.users)} user(s) whose visibility or sensitive rights change"
+    lines = [Text(""), Text(heading, style="bold")]
+    for user in access.users:
+        colour = ACCESS_COLOURS[user.status]
+        lines.append(Text(f"  {ACCESS_SIGNS[user.status]} {printable(access_headline(user))}", style=colour))
+        for what, change in (("agendas", user.agendas), ("clients", user.clients)):
+            if change:
+                lines.append(Text(f"      {what}: {printable(visibility_text(change))}"))
+        if user.rights:
+            lines.append(Text(f"      rights: {rights_text(user.rights)}"))
+    lines += [Text(f"  note: {printable(note)}") for note in access.notes]
     return lines
 
 

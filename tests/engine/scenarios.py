@@ -34,5 +34,6 @@ def firm(users: dict[str, Any], **sections: Any) -> dict[str, Any]:
 
 def write(folder: Path, name: str, document: dict[str, Any]) -> Path:
     path = folder / f"{name}.yaml"
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    text = json.dumps(document, ensure_ascii=False, indent=1, default=str)  # dates as ISO text
+    path.write_text(text, encoding="utf-8")
     return path

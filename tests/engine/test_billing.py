@@ -80,6 +80,9 @@ def test_every_format_shows_each_billed_options_users_now_and_once_applied() -> 
 def test_validate_and_plan_warn_about_the_examples_e_signature_users_with_the_same_count(
     server: Tenant, example: Path
 ) -> None:
+    # the example declares e-signature intended; without that declaration both must warn alike
+    text = example.read_text(encoding="utf-8")
+    example.write_text(text.replace("  billed_options: [esignature]", "  billed_options: []"), encoding="utf-8")
     validated = CliRunner().invoke(main, ["validate", str(example)])
     assert validated.exit_code == 0, validated.stderr
     (in_validate,) = COUNT.findall(validated.stderr)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ruamel.yaml import YAML
+
 from tests.engine.conftest import Tenant
 from tests.engine.scenarios import firm, person, write
 
@@ -69,3 +71,46 @@ def test_a_saved_plan_is_refused_once_its_file_breaks_a_policy(tenant: Tenant, t
     result = tenant.cli("apply", str(saved), "--auto-approve")
     assert result.exit_code == 1 and "policy 'administrators'" in result.stderr
     assert "a" not in {u["ext"]["login"] for u in tenant.users()}
+
+
+def two_teams(example: Path, lyon: list[str]) -> Path:
+    """The example with a second manager, Bruno Mercier, leading ``lyon``; Alexis Dubois keeps the others."""
+    document = YAML(typ="safe").load(example.read_text(encoding="utf-8"))
+    document["users"]["bmercier"] = {
+        **document["users"]["adubois"],
+        "first_name": "Bruno",
+        "last_name": "Mercier",
+        "email": "bruno.mercier@dubois-patrimoine.fr",
+        "advisor_id": "RH-0003",
+    }
+    document["hierarchy"] = {
+        "adubois": [login for login in document["hierarchy"]["adubois"] if login not in lyon],
+        "bmercier": lyon,
+    }
+    return write(example.parent, f"two-teams-{len(lyon)}", document)
+
+
+def test_a_plan_moving_one_advisor_lists_exactly_the_users_whose_visibility_changes(
+    tenant: Tenant, example: Path
+) -> None:
+    assert (
+        tenant.cli("apply", str(two_teams(example, ["crobert", "nrichard", "tlefebvre"])), "--auto-approve").exit_code
+        == 0
+    )
+    result = tenant.cli("plan", str(two_teams(example, ["crobert", "nrichard"])), "--format", "json")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert [(c["resource"], c["key"]) for c in plan["changes"]] == [("hierarchy", "tlefebvre")]
+    # From the guide's semantics: Thomas Lefebvre's group changes; Mercier (attached) loses him and
+    # Dubois (attached) gains him; his old group-mates lose him; in Dubois's team the Conseillers
+    # (group agendas and clients) and the active juniors (group clients) gain him.
+    old_peers = {"crobert", "nrichard"}
+    new_peers = {"jdurand", "mmartin", "pbernard", "idupont", "lpetit", "egarnier", "hfaure"}
+    users = {u["login"]: u for u in plan["access_changes"]["users"]}
+    assert set(users) == {"tlefebvre", "adubois", "bmercier"} | old_peers | new_peers
+    assert set(users["tlefebvre"]["clients"]["gained"]) == new_peers | {"arousseau"}  # she is on leave, still seen
+    assert set(users["tlefebvre"]["clients"]["lost"]) == old_peers
+    assert users["adubois"]["agendas"] == {"gained": ["tlefebvre"], "lost": []}
+    assert users["bmercier"]["agendas"] == {"gained": [], "lost": ["tlefebvre"]}
+    text = tenant.cli("plan", str(two_teams(example, ["crobert", "nrichard"]))).stdout
+    assert "Access changes: 12 user(s) whose visibility or sensitive rights change" in text

@@ -42,6 +42,24 @@ def test_warnings_name_emails_sensitive_rights_and_billed_options() -> None:
     )
 
 
+def test_a_plan_warns_only_about_the_sensitive_rights_and_billed_options_the_file_does_not_declare() -> None:
+    chef = {"from": "all", "rights": {"administration": {"module_access": False}}}
+    profiles = {"Conseiller": CONSEILLER, "Chef": chef}
+    desired = {**BASE, "profiles": profiles, "users": {**ADMIN_USER, "a": user(login="a", esignature=True)}}
+    current = {**BASE, "users": {**ADMIN_USER, "a": user(login="a", esignature=False)}}
+    declared = {"sensitive_rights": {"Chef": ["configuration.services_access", "configuration.editions_for_others"]}}
+    plan = a_plan({**desired, "policies": {**declared, "billed_options": ["esignature"]}}, current)
+    # the Chef keeps one sensitive right the file does not declare: only that one is named
+    assert [w for w in plan.warnings if "sensitive" in w or "billed" in w] == [
+        "profile Chef: sensitive rights granted: « Accès à l’espace Abonnement »"
+    ]
+    plan = a_plan({**desired, "policies": declared}, current)  # e-signature no longer declared: warned again
+    assert [w for w in plan.warnings if "billed" in w] == [
+        "billed option « utiliser la signature électronique » (esignature) covers 2 active user(s) of this file "
+        "once applied: admin, a (on by default: write 'esignature: false' where it is not wanted)"
+    ]
+
+
 def test_threshold_counts_deactivations_against_active_users() -> None:
     team = users(*"abcdefghi")  # with admin: 10 active users, the default minimum the threshold applies from
     current = {**BASE, "users": {**ADMIN_USER, **team, "old": user(login="old", active=False)}}

@@ -22,10 +22,11 @@ def test_example_plan_apply_runbook_ack_converges(published: PublishedTenant, ex
     assert {"structure:paris", "structure:lyon", "hierarchy:jdurand"} <= set(created)
     steps = {s["id"]: s for s in first["manual_steps"]}
     assert first["summary"]["manual"] == len(steps) > 0
+    assert steps[MANAGER_AGENDA]["screen"] == "Administration > Gestion des droits > « Manager » > onglet Agenda"
     assert (
-        steps[JUNIOR_AGENDA]["screen"] == "Administration > Gestion des droits > « Conseiller junior » > onglet Agenda"
+        steps[MANAGER_AGENDA]["action"] == "choisir « Voir mon agenda et ceux des utilisateurs qui me sont rattachés »"
     )
-    assert steps[JUNIOR_AGENDA]["action"] == "choisir « Voir uniquement mon agenda »"
+    assert JUNIOR_AGENDA not in steps  # « Appliquer tous les droits » leaves it at « uniquement » (assumed)
     assert "user:adubois:advisor_id" in steps and "establishment:establishment:general.name" in steps
     assert published.cli("plan", str(example), "--detailed-exitcode").exit_code == 2
 
@@ -47,7 +48,10 @@ def test_example_plan_apply_runbook_ack_converges(published: PublishedTenant, ex
     runbook = published.cli("runbook", str(example))
     assert runbook.exit_code == 0, runbook.stderr
     assert len(re.findall(r"^  \[ \] ", runbook.stdout, flags=re.MULTILINE)) == len(steps)
-    assert "Voir les agendas… : choisir « Voir uniquement mon agenda »" in runbook.stdout
+    assert (
+        "Voir les agendas… : choisir « Voir mon agenda et ceux des utilisateurs qui me sont rattachés »"
+        in runbook.stdout
+    )
     markdown = published.cli("runbook", str(example), "--format", "markdown").stdout
     assert markdown.count("- [ ] ") == len(steps)
     page = example.parent / "runbook.html"
@@ -75,12 +79,12 @@ def test_example_plan_apply_runbook_ack_converges(published: PublishedTenant, ex
 
 
 def test_ack_of_named_steps_only_and_an_unknown_id_is_refused(published: PublishedTenant, example: Path) -> None:
-    refused = published.cli("ack", str(example), "--yes", "profile:Conseiller junior:rights.agenda.view_calendar")
-    assert refused.exit_code == 1 and f"did you mean '{JUNIOR_AGENDA}'" in refused.stderr
-    assert published.cli("ack", str(example), JUNIOR_AGENDA, "--yes").exit_code == 0
+    refused = published.cli("ack", str(example), "--yes", "profile:Manager:rights.agenda.view_calendar")
+    assert refused.exit_code == 1 and f"did you mean '{MANAGER_AGENDA}'" in refused.stderr
+    assert published.cli("ack", str(example), MANAGER_AGENDA, "--yes").exit_code == 0
     plan = published.plan_json(example)
-    assert JUNIOR_AGENDA not in {s["id"] for s in plan["manual_steps"]}
-    assert [s["id"] for s in plan["acknowledged_steps"]] == [JUNIOR_AGENDA]
+    assert MANAGER_AGENDA not in {s["id"] for s in plan["manual_steps"]}
+    assert [s["id"] for s in plan["acknowledged_steps"]] == [MANAGER_AGENDA]
     no_terminal = published.cli("ack", str(example))
     assert no_terminal.exit_code == 1 and "--yes" in no_terminal.stderr
 
