@@ -48,6 +48,10 @@ def rewrite_references(org: Organisation, change: Callable[[str], str]) -> Organ
                 label: t.model_copy(update={"body_file": change(t.body_file)}) if t.body_file is not None else t
                 for label, t in services.email_templates.items()
             }
+        if services.word_templates is not None:
+            update["word_templates"] = {
+                name: w.model_copy(update={"file": change(w.file)}) for name, w in services.word_templates.items()
+            }
         services = services.model_copy(update=update)
     aggregation = org.aggregation
     if aggregation is not None and aggregation.extranet_codes is not None:

@@ -136,7 +136,7 @@ def test_a_file_copying_the_token_into_a_name_leaks_no_secret_anywhere(
     assert hostile.count("${env:") == 3
     file.write_text(hostile, encoding="utf-8")
     server = sandbox_server(db=tmp_path / "tenant.db")
-    env = {"O2S_IMAP_PASSWORD": IMAP_PASSWORD, "O2S_CLIENT_SECRET": CLIENT_SECRET}
+    env = {"O2S_IMAP_PASSWORD_SROUX": IMAP_PASSWORD, "O2S_CLIENT_SECRET": CLIENT_SECRET}  # sroux's own mail server
     saved = tmp_path / "saved-plan.json"
     refused = [run_cli(server, "validate", str(file), **env)]
     refused += [run_cli(server, "plan", str(file), "--format", form, **env) for form in ("text", "markdown", "json")]
