@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from o2s_config.model import Organisation, User
@@ -34,11 +35,18 @@ class BilledOption:
     default_assumed: bool  # the guide does not state that default
     warn: bool  # worth a warning when it covers someone (O2S access is the subscription itself)
 
+    @cached_property
+    def steps(self) -> tuple[str, ...]:
+        """The attributes to follow from a user to the field (the key's dotted parts)."""
+        return tuple(self.key.split("."))
+
     def value(self, user: User) -> Any:
         """The user's value of this field as written (None when the file leaves it out)."""
         found: Any = user
-        for step in self.key.split("."):
-            found = getattr(found, step, None) if found is not None else None
+        for step in self.steps:
+            found = getattr(found, step, None)
+            if found is None:
+                return None
         return found
 
 
@@ -82,16 +90,16 @@ def coverage(users: Mapping[str, User], held: Mapping[str, User] | None = None) 
     Users the tenant holds and ``users`` do not list keep what they have.
     """
     held = held or {}
-    logins = list(dict.fromkeys([*users, *held]))
-    found: Coverage = {}
-    for option in BILLED:
-        found[option.key] = tuple(
-            login
-            for login in logins
-            if _active(users.get(login), held.get(login))
-            and is_on(takes_effect(option, users.get(login), held.get(login)))
-        )
-    return found
+    covered: dict[str, list[str]] = {option.key: [] for option in BILLED}
+    # one pass over the users, each resolved once (10,000 users: 5 options read in one go)
+    for login in dict.fromkeys([*users, *held]):
+        user, kept = users.get(login), held.get(login)
+        if not _active(user, kept):
+            continue
+        for option in BILLED:
+            if is_on(takes_effect(option, user, kept)):
+                covered[option.key].append(login)
+    return {key: tuple(logins) for key, logins in covered.items()}
 
 
 def coverage_after(desired: Organisation, current: Organisation) -> Coverage:
