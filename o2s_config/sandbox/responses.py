@@ -6,14 +6,14 @@ from collections.abc import Callable
 from sqlite3 import Row
 from typing import Any
 
-from fastapi import Response
-from fastapi.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from o2s_config.sandbox.etags import etag
 from o2s_config.sandbox.json_answer import JSONAnswer
 from o2s_config.sandbox.store import Store, Tx
 
 MAX_PAGE = 1000
+MAX_ID = 2**63 - 1  # SQLite integers are 64-bit: larger ids cannot exist, so they are refused before any query
 DEFAULT_PAGE = 20
 
 

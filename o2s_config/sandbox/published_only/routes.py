@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 
 from o2s_config.sandbox import profiles, structures, users
-from o2s_config.sandbox.deps import MAX_ID, CallerDep, IdPath, IdQuery, Offset, StoreDep, caller
+from o2s_config.sandbox.deps import CallerDep, IdPath, IdQuery, Offset, StoreDep, caller
 from o2s_config.sandbox.hierarchy import attach_to, user_ids
 from o2s_config.sandbox.json_answer import JSONAnswer
 from o2s_config.sandbox.problems import ProblemError
@@ -20,7 +20,7 @@ from o2s_config.sandbox.published_only.logins import assign_login
 from o2s_config.sandbox.published_only.shapes import agence, utilisateur
 from o2s_config.sandbox.published_only.translate import agence_fields, published_problems, user_changes
 from o2s_config.sandbox.published_only.wire import Agence, AgenceIn, Responsable, Utilisateur, UtilisateurIn
-from o2s_config.sandbox.responses import DEFAULT_PAGE
+from o2s_config.sandbox.responses import DEFAULT_PAGE, MAX_ID
 from o2s_config.sandbox.routes_published import user_filters
 from o2s_config.sandbox.rules import check_admin_left
 from o2s_config.sandbox.store import Store, Tx
