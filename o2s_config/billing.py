@@ -128,9 +128,41 @@ def counts(before: Coverage, after: Coverage) -> tuple[BilledCount, ...]:
     return tuple(BilledCount(o, len(before.get(o.key, ())), len(after.get(o.key, ()))) for o in BILLED)
 
 
+@dataclass(frozen=True)
+class PlanCoverage:
+    """Who each billed option covers in the tenant now and once a plan is applied: counted once per plan."""
+
+    before: Coverage
+    after: Coverage
+    listed: frozenset[str]  # the users the file lists (a warning names only them)
+
+    @classmethod
+    def of(cls, desired: Organisation, current: Organisation) -> PlanCoverage:
+        """The coverage of applying ``desired`` to ``current``."""
+        listed = frozenset(desired.users or ())
+        return cls(coverage(current.users or {}), coverage_after(desired, current), listed)
+
+    def counts(self) -> tuple[BilledCount, ...]:
+        """The plan's billed summary: each option's users in the tenant now and once applied."""
+        return counts(self.before, self.after)
+
+    def warnings(self, declared: Collection[str] = ()) -> list[str]:
+        """The plan's billed warnings: ``validate``'s words and counts, for the options it extends to someone.
+
+        Like ``validate``, they name the users the file lists (the tenant's own values fill what the
+        file leaves out); the summary counts the whole tenant. The users a pruning plan deactivates
+        are not listed, so ``after`` names the same users as the file's users over the tenant's.
+        """
+        return [
+            w.message
+            for w in warnings(self.after, declared, within=self.listed)
+            if not set(w.logins) <= set(self.before.get(w.option.key, ()))
+        ]
+
+
 def plan_counts(desired: Organisation, current: Organisation) -> tuple[BilledCount, ...]:
     """The plan's billed summary: each option's users in the tenant now and once ``desired`` is applied."""
-    return counts(coverage(current.users or {}), coverage_after(desired, current))
+    return PlanCoverage.of(desired, current).counts()
 
 
 @dataclass(frozen=True)
@@ -167,15 +199,5 @@ def warnings(
 
 
 def plan_warnings(desired: Organisation, current: Organisation, declared: Collection[str] = ()) -> list[str]:
-    """The plan's billed warnings: ``validate``'s words and counts, for the options this plan extends to someone.
-
-    Like ``validate``, they name the users the file lists (the tenant's own values fill what the
-    file leaves out); the plan's summary counts the whole tenant.
-    """
-    held = current.users or {}
-    before, after = coverage(held), coverage(desired.users or {}, held)
-    return [
-        w.message
-        for w in warnings(after, declared, within=desired.users)
-        if not set(w.logins) <= set(before.get(w.option.key, ()))
-    ]
+    """The plan's billed warnings (``PlanCoverage.warnings``) of applying ``desired`` to ``current``."""
+    return PlanCoverage.of(desired, current).warnings(declared)

@@ -119,7 +119,8 @@ def build_plan(
     if writable is not None:
         can_write = set(writable)
         changes = [replace(c, manual=True) if c.resource not in can_write else c for c in changes]
-    verdict = safety.check(changes, found, desired, catalog, identity)
+    billed = billing.PlanCoverage.of(desired, found.seen)
+    verdict = safety.check(changes, found, desired, catalog, identity, billed)
     return Plan(
         target=target,
         fingerprint=fingerprint(current),
@@ -127,6 +128,6 @@ def build_plan(
         warnings=[mask(w, secret_set) for w in verdict.warnings],
         threshold_violations=verdict.threshold,
         lockout_violations=verdict.lockout,
-        billed=billing.plan_counts(desired, found.seen),
+        billed=billed.counts(),
         access=access_changes(desired, found.seen, found.rights.wanted, found.rights.held, changes, catalog),
     )
