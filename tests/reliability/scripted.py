@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlencode
 import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tests.reliability.conftest import free_port
+from o2s_config.sandbox.process import listen
 
 COMMAND_TIMEOUT_S = 240
 START_TIMEOUT_S = 20.0
@@ -53,9 +53,10 @@ def run_o2s(
 @contextmanager
 def served_app(app: ASGIApp) -> Iterator[str]:
     """Serve ``app`` on 127.0.0.1 in a thread; yield its URL; stop it at exit."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    sock = listen("127.0.0.1", 0)  # bound before the thread starts: no window for another to take the port
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + START_TIMEOUT_S
     while not server.started:
