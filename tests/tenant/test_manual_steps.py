@@ -43,6 +43,12 @@ def test_the_juniors_agenda_step_names_the_screen_the_label_and_the_choice() -> 
     assert step.line() == "Voir les agendas… : choisir « Voir uniquement mon agenda »"
 
 
+def test_the_moneypitch_grant_step_gives_the_screens_wording_of_the_choice() -> None:
+    steps = {s.id: s for s in manual_steps(example(), {}, load_catalog())}
+    step = steps["user:jdurand:moneypitch_grant"]
+    assert (step.value, step.line()) == ("limited", "Droit d’attribution des accès MoneyPitch : choisir « Limités à… »")
+
+
 def test_changing_one_right_changes_exactly_one_step_and_the_box_the_screen_unticks_is_implied() -> None:
     catalog = load_catalog()
     first = manual_steps(example(), {}, catalog)
