@@ -35,6 +35,7 @@ from o2s_config.kinds import (
 )
 from o2s_config.masking import SENSITIVE
 from o2s_config.model import Organisation, User
+from o2s_config.model.services import service_screen
 from o2s_config.model.users import MONEYPITCH_GRANT_LABELS
 from o2s_config.resolve import resolve_custom, resolve_profiles
 
@@ -299,7 +300,7 @@ def _services(desired: Organisation) -> list[ManualStep]:
             full = f"{section}.{path}" if path else section
             sensitive = full in SERVICE.sensitive
             shown = SENSITIVE if sensitive else value
-            screen = f"{SERVICE.manual_path} > {section}"
+            screen = service_screen(full) or f"{SERVICE.manual_path} > {section}"
             steps.append(ManualStep(SERVICE.name, section, full, screen, path or section, action(shown), value,
                                     sensitive))  # fmt: skip
     return steps
