@@ -35,13 +35,14 @@ from o2s_config.kinds import (
 )
 from o2s_config.masking import SENSITIVE
 from o2s_config.model import Organisation, User
+from o2s_config.model.services import service_screen
+from o2s_config.model.users import MONEYPITCH_GRANT_LABELS
 from o2s_config.resolve import resolve_custom, resolve_profiles
 
 USERS_SCREEN = "Administration > Utilisateurs"
 SUBSCRIPTION_SCREEN = "Abonnement > Utilisateurs"
 # a user's fields that are instructions to the engine, not values of the screen
 NOT_FIELDS = frozenset({"renamed_from"})
-MONEYPITCH = {"none": "Aucun", "unlimited": "Illimités", "limited": "Limités à…"}
 SENSITIVE_ROUNDS = 200_000  # a secret's fingerprint is committed: slow to guess
 
 
@@ -252,7 +253,7 @@ def _users(desired: Organisation, profiles: Mapping[str, bool], catalog: Catalog
                     label = _label(USER, f"options.{path}")
                     steps.append(ManualStep(USER.name, login, f"options.{path}", screen, label, action(leaf), leaf))
             elif name == "moneypitch_grant":
-                choice = MONEYPITCH.get(str(value), str(value))
+                choice = MONEYPITCH_GRANT_LABELS.get(str(value), str(value))
                 steps.append(_user_step(login, where, name, value, f"choisir « {choice} »"))
             else:
                 todo = f"choisir « {value} »" if name in ("title", "profile", "commission_status") else action(value)
@@ -299,7 +300,7 @@ def _services(desired: Organisation) -> list[ManualStep]:
             full = f"{section}.{path}" if path else section
             sensitive = full in SERVICE.sensitive
             shown = SENSITIVE if sensitive else value
-            screen = f"{SERVICE.manual_path} > {section}"
+            screen = service_screen(full) or f"{SERVICE.manual_path} > {section}"
             steps.append(ManualStep(SERVICE.name, section, full, screen, path or section, action(shown), value,
                                     sensitive))  # fmt: skip
     return steps

@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 
 from o2s_config import access_diff
-from o2s_config.catalog import load_catalog
+from o2s_config.catalog import RightValue, load_catalog
 from o2s_config.model import Organisation
 from o2s_config.model.profiles import Profile
 from o2s_config.plan import Plan, build_plan
@@ -41,19 +42,48 @@ DUBOIS_JUNIORS = ["lpetit", "egarnier", "hfaure"]  # own agenda, group clients
 DUBOIS_TEAM = [*DUBOIS_CONSEILLERS, *DUBOIS_JUNIORS, "arousseau"]
 
 
+def example() -> Organisation:
+    return validate_file(EXAMPLE).organisation
+
+
+def with_user(org: Organisation, login: str, like: str | None = None, **fields: Any) -> Organisation:
+    """``org`` where ``login`` is the user ``like`` (by default himself) with ``fields`` changed."""
+    users = dict(org.users or {})
+    users[login] = users[like or login].model_copy(update=fields)
+    return org.model_copy(update={"users": users})
+
+
+def with_right(org: Organisation, profile: str, tab: str, right: str, value: RightValue) -> Organisation:
+    """``org`` where ``profile`` (rewritten ``from: all``) gives ``value`` to one right."""
+    profiles = dict(org.profiles or {})
+    rights = profiles[profile].rights
+    rights = {**rights, tab: {**rights[tab], right: value}}
+    profiles[profile] = Profile.model_validate({"valid": True, "from": "all", "rights": rights})
+    return org.model_copy(update={"profiles": profiles})
+
+
 def two_teams(mercier_profile: str = "Manager") -> Organisation:
     """The example with the Lyon advisors attached to Bruno Mercier."""
-    example = validate_file(EXAMPLE).organisation
-    users = dict(example.users or {})
-    users["bmercier"] = users["adubois"].model_copy(
-        update={"first_name": "Bruno", "last_name": "Mercier", "email": "bruno.mercier@dubois-patrimoine.fr"}
-    )
-    users["bmercier"] = users["bmercier"].model_copy(update={"profile": mercier_profile, "advisor_id": "RH-0003"})
-    return example.model_copy(update={"users": users, "hierarchy": {"adubois": DUBOIS_TEAM, "bmercier": LYON_TEAM}})
+    mercier = {"first_name": "Bruno", "last_name": "Mercier", "email": "bruno.mercier@dubois-patrimoine.fr"}
+    found = with_user(example(), "bmercier", like="adubois", **mercier, profile=mercier_profile, advisor_id="RH-0003")
+    return found.model_copy(update={"hierarchy": {"adubois": DUBOIS_TEAM, "bmercier": LYON_TEAM}})
 
 
 def plan_of(desired: Organisation, current: Organisation) -> Plan:
     return build_plan(desired, current, CATALOG, "sandbox:test")
+
+
+def tlefebvre_moved() -> Plan:
+    """Thomas Lefebvre leaves Mercier's Lyon team for Dubois's."""
+    current = two_teams()
+    hierarchy = {"adubois": [*DUBOIS_TEAM, "tlefebvre"], "bmercier": ["crobert", "nrichard"]}
+    return plan_of(current.model_copy(update={"hierarchy": hierarchy}), current)
+
+
+def juniors_given_services() -> Plan:
+    """The Conseiller junior profile ticks « Accès au module « Services » » (a sensitive right)."""
+    current = example()
+    return plan_of(with_right(current, "Conseiller junior", "configuration", "services_access", True), current)
 
 
 def listed(plan: Plan) -> dict[str, tuple[set[str], set[str], set[str], set[str]]]:
@@ -65,9 +95,7 @@ def listed(plan: Plan) -> dict[str, tuple[set[str], set[str], set[str], set[str]
 
 
 def test_moving_one_advisor_to_another_manager_lists_exactly_the_users_whose_visibility_changes() -> None:
-    current = two_teams()
-    hierarchy = {"adubois": [*DUBOIS_TEAM, "tlefebvre"], "bmercier": ["crobert", "nrichard"]}
-    plan = plan_of(current.model_copy(update={"hierarchy": hierarchy}), current)
+    plan = tlefebvre_moved()
     old_peers = {"crobert", "nrichard"}  # Conseillers: their group loses him
     new_peers = set(DUBOIS_TEAM) - {"arousseau"}  # active: their group (agenda or clients) gains him
     expected: dict[str, tuple[set[str], set[str], set[str], set[str]]] = {
@@ -104,12 +132,7 @@ def test_a_manager_moved_with_his_team_shows_the_managers_and_the_team_members_c
 
 
 def test_a_sensitive_right_granted_by_a_profile_lists_its_users_and_marks_the_right() -> None:
-    current = validate_file(EXAMPLE).organisation
-    profiles = dict(current.profiles or {})
-    junior = profiles["Conseiller junior"]
-    rights = {**junior.rights, "configuration": {**junior.rights["configuration"], "services_access": True}}
-    profiles["Conseiller junior"] = Profile.model_validate({"valid": True, "from": "all", "rights": rights})
-    plan = plan_of(current.model_copy(update={"profiles": profiles}), current)
+    plan = juniors_given_services()
     assert set(listed(plan)) == set(DUBOIS_JUNIORS)  # the active juniors; arousseau is on leave
     for user in plan.access.users:
         assert not user.agendas and not user.clients
@@ -123,25 +146,18 @@ def test_a_sensitive_right_granted_by_a_profile_lists_its_users_and_marks_the_ri
 
 
 def test_a_right_that_is_not_sensitive_and_opens_no_one_lists_nobody() -> None:
-    current = validate_file(EXAMPLE).organisation
-    profiles = dict(current.profiles or {})
-    conseiller = profiles["Conseiller"]
-    rights = {**conseiller.rights, "contact": {**conseiller.rights["contact"], "modify_contacts": False}}
-    profiles["Conseiller"] = Profile.model_validate({"valid": True, "from": "all", "rights": rights})
-    plan = plan_of(current.model_copy(update={"profiles": profiles}), current)
+    current = example()
+    plan = plan_of(with_right(current, "Conseiller", "contact", "modify_contacts", False), current)
     assert [c.resource for c in plan.changes] == ["profile"]
     assert plan.access.users == ()
 
 
 def test_a_new_advisor_is_seen_by_his_manager_and_group_and_sees_them() -> None:
     current = two_teams()
-    users = dict(current.users or {})
-    users["lmoreau"] = users["tlefebvre"].model_copy(
-        update={"first_name": "Léa", "last_name": "Moreau", "email": "lea.moreau@dubois-patrimoine.fr"}
-    )
-    users["lmoreau"] = users["lmoreau"].model_copy(update={"advisor_id": "RH-0099"})
+    moreau = {"first_name": "Léa", "last_name": "Moreau", "email": "lea.moreau@dubois-patrimoine.fr"}
+    desired = with_user(current, "lmoreau", like="tlefebvre", **moreau, advisor_id="RH-0099")
     hierarchy = {"adubois": DUBOIS_TEAM, "bmercier": [*LYON_TEAM, "lmoreau"]}
-    plan = plan_of(current.model_copy(update={"users": users, "hierarchy": hierarchy}), current)
+    plan = plan_of(desired.model_copy(update={"hierarchy": hierarchy}), current)
     found = listed(plan)
     lyon = {"lmoreau", *LYON_TEAM}
     assert found.pop("lmoreau") == (lyon, set(), lyon, set())  # a Conseiller: his group, himself included
@@ -156,9 +172,7 @@ def test_a_new_advisor_is_seen_by_his_manager_and_group_and_sees_them() -> None:
 
 def test_a_deactivated_user_stops_seeing_and_is_still_seen() -> None:
     current = two_teams()
-    users = dict(current.users or {})
-    users["jdurand"] = users["jdurand"].model_copy(update={"active": False})
-    plan = plan_of(current.model_copy(update={"users": users}), current)
+    plan = plan_of(with_user(current, "jdurand", active=False), current)
     (only,) = plan.access.users
     assert (only.login, only.status) == ("jdurand", "deactivated")
     assert set(only.agendas.lost) == set(DUBOIS_TEAM) and set(only.clients.lost) == set(DUBOIS_TEAM)
@@ -166,9 +180,7 @@ def test_a_deactivated_user_stops_seeing_and_is_still_seen() -> None:
 
 
 def sender_name_changed(current: Organisation) -> Organisation:
-    users = dict(current.users or {})
-    users["jdurand"] = users["jdurand"].model_copy(update={"sender_name": "Julie Durand - Cabinet Dubois"})
-    return current.model_copy(update={"users": users})
+    return with_user(current, "jdurand", sender_name="Julie Durand - Cabinet Dubois")
 
 
 def phone_changed(current: Organisation) -> Organisation:
@@ -180,7 +192,7 @@ def phone_changed(current: Organisation) -> Organisation:
 def test_a_plan_that_cannot_change_access_does_not_compute_it(
     monkeypatch: pytest.MonkeyPatch, edit: Callable[[Organisation], Organisation], resource: str
 ) -> None:
-    current = validate_file(EXAMPLE).organisation
+    current = example()
 
     def refuse(*args: object) -> None:
         raise AssertionError("access computed for a plan that cannot change it")
@@ -203,9 +215,7 @@ def test_users_whose_rights_cannot_be_read_are_named_not_compared() -> None:
 
 
 def test_every_output_shows_the_access_changes_with_counts_and_capped_names() -> None:
-    current = two_teams()
-    hierarchy = {"adubois": [*DUBOIS_TEAM, "tlefebvre"], "bmercier": ["crobert", "nrichard"]}
-    plan = plan_of(current.model_copy(update={"hierarchy": hierarchy}), current)
+    plan = tlefebvre_moved()
     text = render_text(plan, CATALOG)
     assert "Access changes: 12 user(s) whose visibility or sensitive rights change" in text
     # tlefebvre gains the eight of Dubois's team: five names, then the count of the rest
@@ -221,12 +231,7 @@ def test_every_output_shows_the_access_changes_with_counts_and_capped_names() ->
 
 
 def test_a_sensitive_right_is_marked_in_every_output() -> None:
-    current = validate_file(EXAMPLE).organisation
-    profiles = dict(current.profiles or {})
-    junior = profiles["Conseiller junior"]
-    rights = {**junior.rights, "configuration": {**junior.rights["configuration"], "services_access": True}}
-    profiles["Conseiller junior"] = Profile.model_validate({"valid": True, "from": "all", "rights": rights})
-    plan = plan_of(current.model_copy(update={"profiles": profiles}), current)
+    plan = juniors_given_services()
     label = "« Accès au module «\u00a0Services\u00a0» »"
     assert f"rights: + {label} (sensitive)" in render_text(plan, CATALOG)
     assert "(sensitive)" in render_markdown(plan, CATALOG)

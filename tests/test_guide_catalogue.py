@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 
 from o2s_config.catalog import load_catalog
 from o2s_config.cli import main
+from o2s_config.model.services import SERVICE_PATHS
 
 FACTS_FILE = Path(__file__).parent / "data" / "guide" / "guide-facts.yaml"
 FACTS: dict[str, Any] = YAML(typ="safe", pure=True).load(FACTS_FILE.read_text(encoding="utf-8"))
@@ -52,6 +53,13 @@ def test_rights_the_guide_does_not_name_are_marked_assumed() -> None:
     # the count: the two Administration screens, the agenda-modify box, two configuration rights,
     # the seven Services tabs, three contact scopes and the five Requêtes options
     assert len(unnamed) == 20
+
+
+def test_every_services_page_is_one_the_guide_names() -> None:
+    # a page is the guide's path to a setting, or the part of it leading to several (« Alertes »)
+    guide = FACTS["services_paths"]
+    for section, page in SERVICE_PATHS.items():
+        assert any(path == page or path.startswith(f"{page} > ") for path in guide), (section, page)
 
 
 def test_choices_the_guide_names_are_exact_and_the_others_assumed() -> None:

@@ -216,7 +216,8 @@ class WordTemplate(Strict):
 
 
 # Where each Services section lives in O2S's screens (the set-up guide's menu paths): where an
-# administrator sets it by hand when the target cannot write it.
+# administrator sets it by hand when the target cannot write it. A dotted key names a part of a
+# section the guide puts on a page of its own.
 SERVICE_PATHS: dict[str, str] = {
     "contact_categories": "Services > Modules > Contacts > Catégories de contacts",
     "commercial_operations": "Services > Affaires et opérations > Affaires / Opérations commerciales",
@@ -229,11 +230,22 @@ SERVICE_PATHS: dict[str, str] = {
     "editions": "Services > Editions",
     "word_templates": "Services > Personnalisation > Modèles Word",
     "agenda": "Services > Modules > Agenda > Options",
+    "agenda.event_types": "Services > Personnalisation > Paramétrage > Agenda > Type…",
     "email_templates": "Services > Personnalisation > Emails types",
     "email_server": "Services > Emails",
     "esignature": "Services > Personnalisation > Paramétrage > Signature électronique",
     "moneypitch": "Services > MoneyPitch",
 }
+
+
+def service_screen(path: str) -> str | None:
+    """The guide's page for a Services section or a value in it (dotted ``path``): the most specific
+    page it names, or None when the guide names none."""
+    while path:
+        if path in SERVICE_PATHS:
+            return SERVICE_PATHS[path]
+        path = path.rpartition(".")[0]
+    return None
 
 
 class Services(Strict):

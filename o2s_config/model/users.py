@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -10,6 +11,10 @@ from o2s_config.model.common import Email, Strict
 from o2s_config.model.limits import MONEYPITCH_LIMIT_MAX
 from o2s_config.model.profiles import RightsSet
 from o2s_config.model.services import EmailServer
+
+MoneyPitchGrant = Literal["none", "unlimited", "limited"]
+# « Droit d’attribution des accès MoneyPitch »: the screen's wording of each choice of its list
+MONEYPITCH_GRANT_LABELS: Mapping[str, str] = {"none": "Aucun", "unlimited": "Illimités", "limited": "Limités à…"}
 
 
 class BilledOptions(Strict):
@@ -46,7 +51,7 @@ class User(Strict):
     commission_status: str | None = Field(default=None, description="'Statut', one of services.advisor_statuses")
     profile: str | None = None
     custom_profile: RightsSet | None = Field(default=None, description="a one-off 'Personnalisé' profile")
-    moneypitch_grant: Literal["none", "unlimited", "limited"] | None = None
+    moneypitch_grant: MoneyPitchGrant | None = None
     moneypitch_limit: int | None = Field(default=None, ge=1, le=MONEYPITCH_LIMIT_MAX)
     esignature: bool | None = Field(default=None, description="e-signature access (billed); O2S default: true")
     options: BilledOptions | None = None

@@ -21,7 +21,7 @@ from o2s_config.kinds import (
     kind_of,
 )
 from o2s_config.masking import SENSITIVE
-from o2s_config.model.services import SERVICE_PATHS
+from o2s_config.model.services import service_screen
 from o2s_config.plan import Plan
 
 
@@ -117,9 +117,8 @@ def headline(change: Change) -> str:
 
 def manual_path(change: Change) -> str:
     """Where an administrator makes ``change`` by hand: a Services section's own page, else its kind's."""
-    if change.resource == SERVICE.name and change.key in SERVICE_PATHS:
-        return SERVICE_PATHS[change.key]
-    return kind_of(change.resource).manual_path
+    page = service_screen(change.key) if change.resource == SERVICE.name else None
+    return page or kind_of(change.resource).manual_path
 
 
 # How a user's access changes is headed: his status in the plan's access changes.

@@ -26,6 +26,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from o2s_config.access import AGENDA, CLIENTS, CUSTOM_PROFILE, AccessMap, Reach, UserAccess
 from o2s_config.catalog import ADMIN_RIGHT, Catalog, RightsMap
 from o2s_config.model import User
+from o2s_config.model.users import MONEYPITCH_GRANT_LABELS
 from o2s_config.render.access import full_name, name_of, scope_label
 from o2s_config.resolve import effective_rights, without_effect
 
@@ -59,7 +60,6 @@ USER_FIELDS = {
     "options": "Options facturées",
     "renamed_from": "Ancien identifiant",
 }
-MONEYPITCH = {"none": "Aucun", "unlimited": "Illimités", "limited": "Limités à…"}
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -219,7 +219,7 @@ def _user_value(name: str, value: Any) -> Any:
     if isinstance(value, bool):
         return YES if value else NO
     if name == "moneypitch_grant":
-        return MONEYPITCH.get(value, value)
+        return MONEYPITCH_GRANT_LABELS.get(value, value)
     if name == "custom_profile":
         return f"{CUSTOM_PROFILE} (à partir de {value.from_})"
     if isinstance(value, list):

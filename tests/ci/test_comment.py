@@ -8,13 +8,7 @@ from pathlib import Path
 import pytest
 
 from o2s_config.ci_comment import main, marker
-from tests.ci.fake_forge import Forge, fake_forge
-
-
-@pytest.fixture
-def forge() -> Forge:
-    with fake_forge() as running:
-        yield running
+from tests.ci.fake_forge import Forge
 
 
 def github_env(forge: Forge, tmp_path: Path, number: int | None = 7) -> dict[str, str]:

@@ -7,29 +7,14 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from o2s_config.ci_comment import marker
-from tests.ci.action_runner import ROOT, ActionRun, run_action
-from tests.ci.fake_forge import Forge, fake_forge
+from tests.ci.action_runner import ActionRun, run_action
+from tests.ci.conftest import ROOT, tenant_target
+from tests.ci.fake_forge import Forge
 
 BAD = ROOT / "tests" / "data" / "bad" / "references-unknown-profile.yaml"
-
-
-@pytest.fixture
-def forge() -> Iterator[Forge]:
-    with fake_forge() as running:
-        yield running
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    """A repository checkout: the example firm at its root."""
-    shutil.copytree(ROOT / "examples", tmp_path / "repo")
-    return tmp_path / "repo"
 
 
 def github_env(forge: Forge, tmp_path: Path) -> dict[str, str]:
@@ -45,8 +30,7 @@ def github_env(forge: Forge, tmp_path: Path) -> dict[str, str]:
 
 
 def act(workspace: Path, forge: Forge, **inputs: str) -> ActionRun:
-    target = f"sandbox:{workspace.parent / 'tenant.db'}"
-    values = {"install": "none", "target": target, **inputs}
+    values = {"install": "none", "target": tenant_target(workspace), **inputs}
     return run_action(values, workspace, github_env(forge, workspace.parent))
 
 
@@ -86,7 +70,7 @@ def test_plan_comments_once_then_apply_then_plan_shows_no_change(workspace: Path
 
 def test_a_stale_saved_plan_is_refused_and_fails_the_step(workspace: Path, forge: Forge) -> None:
     assert act(workspace, forge, command="plan").returncode == 0
-    target = f"sandbox:{workspace.parent / 'tenant.db'}"
+    target = tenant_target(workspace)
     changed = subprocess.run(
         [sys.executable, "-m", "o2s_config", "apply", "organisation.yaml", "--target", target, "--auto-approve"],
         cwd=workspace,
@@ -140,7 +124,7 @@ def test_the_scripts_use_o2s_configs_own_python(workspace: Path, forge: Forge, t
     (bin_dir / "o2s-config").symlink_to(Path(sys.executable).parent / "o2s-config")
     (bin_dir / "python3").write_text("#!/bin/sh\necho 'not the python o2s-config is installed in' >&2\nexit 1\n")
     (bin_dir / "python3").chmod(0o755)
-    target = f"sandbox:{workspace.parent / 'tenant.db'}"
+    target = tenant_target(workspace)
     env = {**github_env(forge, workspace.parent), "PATH": os.pathsep.join([str(bin_dir), "/usr/bin", "/bin"])}
     result = run_action({"install": "none", "target": target, "command": "plan", "comment": "true"}, workspace, env)
     assert result.returncode == 0, result.stderr

@@ -3,15 +3,11 @@ tests/reliability/test_hostile_client.py and test_credentials.py)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from typing import Any
-
 import httpx
 import pytest
 
 from o2s_config.backends import paging
-from o2s_config.backends.auth import Credentials, credentials_from_env, refusal
+from o2s_config.backends.auth import credentials_from_env, refusal
 from o2s_config.backends.bounds import DEFAULT_DEADLINE, Deadline, deadline_seconds
 from o2s_config.backends.http import O2SClient
 from o2s_config.backends.target import redacted, resolve_target
@@ -23,19 +19,7 @@ from o2s_config.errors import (
     ResponseTooLargeError,
     TargetUnreachableError,
 )
-
-Handler = Callable[[httpx.Request], httpx.Response]
-TARGET = resolve_target("https://o2s.example")
-
-
-def run(handler: Handler, work: Callable[[O2SClient], Any], **options: Any) -> Any:
-    async def main() -> Any:
-        credentials = options.pop("credentials", None) or Credentials(token="t")
-        client = O2SClient(TARGET, credentials, transport=httpx.MockTransport(handler), **options)
-        async with client:
-            return await work(client)
-
-    return asyncio.run(main())
+from tests.engine.scripted_transport import Handler, run
 
 
 def listing(total: int, cap: int = 1000, count: str | None = "keep") -> tuple[Handler, list[int]]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from o2s_config.backends.auth import Credentials, credentials_from_env
+from o2s_config.backends.auth import credentials_from_env
 from o2s_config.backends.http import O2SClient
 from o2s_config.backends.target import resolve_target
 from o2s_config.errors import (
@@ -21,18 +20,7 @@ from o2s_config.errors import (
     PreconditionFailedError,
     TargetUnreachableError,
 )
-
-Handler = Callable[[httpx.Request], httpx.Response]
-TARGET = resolve_target("https://o2s.example")
-
-
-def run(handler: Handler, work: Callable[[O2SClient], Any], credentials: Credentials | None = None) -> Any:
-    async def main() -> Any:
-        client = O2SClient(TARGET, credentials or Credentials(token="t"), transport=httpx.MockTransport(handler))
-        async with client:
-            return await work(client)
-
-    return asyncio.run(main())
+from tests.engine.scripted_transport import run
 
 
 def problem(status: int, kind: str, **headers: str) -> httpx.Response:

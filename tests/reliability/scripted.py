@@ -2,60 +2,39 @@
 
 ``served_app`` serves an ASGI app (the sandbox, maybe behind ``PagingLiar``) with uvicorn in a
 thread; ``raw_server`` serves a bare TCP (or TLS) handler that misbehaves below HTTP (an answer
-dripped a byte at a time, one without end). The CLI is run against them as a separate process.
+dripped a byte at a time, one without end). The CLI is run against them as a separate process
+(``tests.reliability.cli.run_o2s``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 import socket
 import ssl
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tests.reliability.conftest import free_port
+from o2s_config.sandbox.process import listen
 
-COMMAND_TIMEOUT_S = 240
 START_TIMEOUT_S = 20.0
-
-
-def run_o2s(
-    url: str, token: str, *args: str, cwd: Path | None = None, timeout: float = COMMAND_TIMEOUT_S, **extra: str
-) -> subprocess.CompletedProcess[str]:
-    """``python -m o2s_config ARGS`` against ``url`` (its token in O2S_TOKEN), bounded in time."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("O2S_")}
-    env.update({"O2S_TOKEN": token, "O2S_TARGET": url, "NO_COLOR": "1", **extra})
-    return subprocess.run(
-        [sys.executable, "-m", "o2s_config", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=timeout,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 @contextmanager
 def served_app(app: ASGIApp) -> Iterator[str]:
     """Serve ``app`` on 127.0.0.1 in a thread; yield its URL; stop it at exit."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    sock = listen("127.0.0.1", 0)  # bound before the thread starts: no window for another to take the port
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + START_TIMEOUT_S
     while not server.started:

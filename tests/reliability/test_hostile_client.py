@@ -31,13 +31,13 @@ from o2s_config.sandbox.app import create_app
 from o2s_config.sandbox.people import seed_people
 from o2s_config.sandbox.published_only.routes import MAX_PAGE
 from tests.engine.scenarios import ADMIN, write
+from tests.reliability.cli import run_o2s
 from tests.reliability.scripted import (
     EndlessList,
     FixedAnswer,
     PagingLiar,
     raw_server,
     read_request_head,
-    run_o2s,
     served_app,
 )
 

@@ -13,10 +13,20 @@ import httpx
 import uvicorn
 
 from o2s_config.sandbox.app import create_app
+from o2s_config.sandbox.auth import Credentials
 from o2s_config.sandbox.process import listen
 
 START_TIMEOUT = 10.0
 TOKEN = "test-static-token"
+# A sandbox started with CREDENTIALS grants a token to GRANT, the password-grant form of the same
+CREDENTIALS = Credentials("o2s-config", "client-secret", "admin", "s3cret")
+GRANT = {
+    "grant_type": "password",
+    "client_id": "o2s-config",
+    "client_secret": "client-secret",
+    "username": "admin",
+    "password": "s3cret",
+}
 
 
 @dataclass

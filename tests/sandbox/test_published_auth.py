@@ -8,22 +8,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sandbox_harness import Server, assert_problem
+from sandbox_harness import CREDENTIALS, GRANT, Server, assert_problem
 
 from o2s_config.backends.auth import Credentials as ClientCredentials
 from o2s_config.backends.http import O2SClient
 from o2s_config.backends.target import resolve_target
 from o2s_config.sandbox.app import TOKEN_PATH
-from o2s_config.sandbox.auth import PUBLISHED_TOKEN_TTL, Credentials
-
-CREDENTIALS = Credentials("o2s-config", "client-secret", "admin", "s3cret")
-GRANT = {
-    "grant_type": "password",
-    "client_id": "o2s-config",
-    "client_secret": "client-secret",
-    "username": "admin",
-    "password": "s3cret",
-}
+from o2s_config.sandbox.auth import PUBLISHED_TOKEN_TTL
 
 
 def _client_grant(url: str) -> ClientCredentials:

@@ -16,7 +16,8 @@ from sandbox_harness import assert_problem
 
 from o2s_config.cli import main
 from o2s_config.sandbox.app import TOKEN_PATH
-from tests.reliability.conftest import TOKEN, free_port, start_server, stop_server
+from o2s_config.sandbox.process import free_port
+from tests.reliability.conftest import TOKEN, start_server, stop_server
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "organisation.yaml"
 START_TIMEOUT_S = 20.0

@@ -7,20 +7,11 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from sandbox_harness import Server, assert_problem
+from sandbox_harness import CREDENTIALS, GRANT, Server, assert_problem
 
 from o2s_config.sandbox.app import TOKEN_PATH
-from o2s_config.sandbox.auth import Authority, Credentials
+from o2s_config.sandbox.auth import Authority
 from o2s_config.sandbox.problems import ProblemError
-
-CREDENTIALS = Credentials("o2s-config", "client-secret", "admin", "s3cret")
-GRANT = {
-    "grant_type": "password",
-    "client_id": "o2s-config",
-    "client_secret": "client-secret",
-    "username": "admin",
-    "password": "s3cret",
-}
 
 
 def test_no_token_is_401_problem(server: Server) -> None:

@@ -43,6 +43,34 @@ def test_the_juniors_agenda_step_names_the_screen_the_label_and_the_choice() -> 
     assert step.line() == "Voir les agendas… : choisir « Voir uniquement mon agenda »"
 
 
+def test_the_moneypitch_grant_step_gives_the_screens_wording_of_the_choice() -> None:
+    steps = {s.id: s for s in manual_steps(example(), {}, load_catalog())}
+    step = steps["user:jdurand:moneypitch_grant"]
+    assert (step.value, step.line()) == ("limited", "Droit d’attribution des accès MoneyPitch : choisir « Limités à… »")
+
+
+def test_a_services_step_names_the_guides_page_of_its_setting() -> None:
+    screens = {s.id: s.screen for s in manual_steps(example(), {}, load_catalog()) if s.kind == "service"}
+    assert screens["service:contact_categories:contact_categories"] == (
+        "Services > Modules > Contacts > Catégories de contacts"
+    )
+    assert screens["service:agenda:agenda.options.first_hour"] == "Services > Modules > Agenda > Options"
+    # the agenda's event types are set on a page of their own
+    assert screens["service:agenda:agenda.event_types.Bilan patrimonial.color"] == (
+        "Services > Personnalisation > Paramétrage > Agenda > Type…"
+    )
+    assert screens["service:alerts:alerts.new_clients.enabled"] == "Services > Modules > Accueil et pilotage > Alertes"
+    assert screens["service:word_templates:word_templates.Lettre de mission.file"] == (
+        "Services > Personnalisation > Modèles Word"
+    )
+    # the guide names no page for the « Statut » list: the module, then the file's section
+    assert screens["service:advisor_statuses:advisor_statuses.Conseiller niveau 1.commission_rate"] == (
+        "Services > Modules > advisor_statuses"
+    )
+    rough = {step_id.split(":")[1] for step_id, screen in screens.items() if screen.endswith(step_id.split(":")[1])}
+    assert rough == {"advisor_statuses"}  # every other section the example sets is on a page the guide names
+
+
 def test_changing_one_right_changes_exactly_one_step_and_the_box_the_screen_unticks_is_implied() -> None:
     catalog = load_catalog()
     first = manual_steps(example(), {}, catalog)

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from o2s_config.model.common import Address, Email
-from o2s_config.sandbox.wire import Id, Loose, RefExterne, Statut
+from o2s_config.sandbox.wire import Id, Loose, MoyensContact, RefExterne, Statut
 
 Civilite = Literal["M.", "Mme", "Autre"]
 Text = Annotated[str, Field(min_length=1)]
@@ -39,12 +39,6 @@ class UtilisateurIn(Loose):
     statut: Statut | None = Field(default=None, description="absent: ACTIVE on creation, unchanged on PUT")
     agenceIds: list[Id] = Field(min_length=1, max_length=1, description="exactly one structure")
     donneesPersonnelles: DonneesPersonnellesIn
-
-
-class MoyensContact(BaseModel):
-    adresse: dict[str, Any] | None
-    telephones: list[str]
-    emails: list[str]
 
 
 class DonneesPersonnelles(BaseModel):
