@@ -15,7 +15,7 @@ warning; a file will be able to declare the billed options it intends (``declare
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -68,20 +68,13 @@ def is_on(value: Any) -> bool:
     return bool(value)
 
 
-def takes_effect(option: BilledOption, user: User | None, held: User | None) -> Any:
-    """The value once applied: the file's, else the tenant's (when the user exists), else O2S's default."""
-    for source in (user, held):
-        value = option.value(source) if source is not None else None
-        if value is not None:
-            return value
-    return option.default
+def takes_effect(option: BilledOption, sources: Sequence[User]) -> Any:
+    """The value once applied: the first of ``sources`` (the file's user, the tenant's) setting it, else the default."""
+    return next((value for value in map(option.value, sources) if value is not None), option.default)
 
 
-def _active(user: User | None, held: User | None) -> bool:
-    for source in (user, held):
-        if source is not None and source.active is not None:
-            return source.active
-    return True
+def _active(sources: Sequence[User]) -> bool:
+    return next((source.active for source in sources if source.active is not None), True)
 
 
 def coverage(users: Mapping[str, User], held: Mapping[str, User] | None = None) -> Coverage:
@@ -90,16 +83,16 @@ def coverage(users: Mapping[str, User], held: Mapping[str, User] | None = None) 
     Users the tenant holds and ``users`` do not list keep what they have.
     """
     held = held or {}
-    covered: dict[str, list[str]] = {option.key: [] for option in BILLED}
-    # one pass over the users, each resolved once (10,000 users: 5 options read in one go)
+    covered: list[tuple[BilledOption, list[str]]] = [(option, []) for option in BILLED]
+    # one pass over the users, each resolved once: the file's user, else the tenant's, per field
     for login in dict.fromkeys([*users, *held]):
-        user, kept = users.get(login), held.get(login)
-        if not _active(user, kept):
+        sources = [source for source in (users.get(login), held.get(login)) if source is not None]
+        if not _active(sources):
             continue
-        for option in BILLED:
-            if is_on(takes_effect(option, user, kept)):
-                covered[option.key].append(login)
-    return {key: tuple(logins) for key, logins in covered.items()}
+        for option, logins in covered:
+            if is_on(takes_effect(option, sources)):
+                logins.append(login)
+    return {option.key: tuple(logins) for option, logins in covered}
 
 
 def coverage_after(desired: Organisation, current: Organisation) -> Coverage:
