@@ -15,8 +15,9 @@ warning; a file will be able to declare the billed options it intends (``declare
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from o2s_config.model import Organisation, User
@@ -34,11 +35,18 @@ class BilledOption:
     default_assumed: bool  # the guide does not state that default
     warn: bool  # worth a warning when it covers someone (O2S access is the subscription itself)
 
+    @cached_property
+    def steps(self) -> tuple[str, ...]:
+        """The attributes to follow from a user to the field (the key's dotted parts)."""
+        return tuple(self.key.split("."))
+
     def value(self, user: User) -> Any:
         """The user's value of this field as written (None when the file leaves it out)."""
         found: Any = user
-        for step in self.key.split("."):
-            found = getattr(found, step, None) if found is not None else None
+        for step in self.steps:
+            found = getattr(found, step, None)
+            if found is None:
+                return None
         return found
 
 
@@ -60,20 +68,13 @@ def is_on(value: Any) -> bool:
     return bool(value)
 
 
-def takes_effect(option: BilledOption, user: User | None, held: User | None) -> Any:
-    """The value once applied: the file's, else the tenant's (when the user exists), else O2S's default."""
-    for source in (user, held):
-        value = option.value(source) if source is not None else None
-        if value is not None:
-            return value
-    return option.default
+def takes_effect(option: BilledOption, sources: Sequence[User]) -> Any:
+    """The value once applied: the first of ``sources`` (the file's user, the tenant's) setting it, else the default."""
+    return next((value for value in map(option.value, sources) if value is not None), option.default)
 
 
-def _active(user: User | None, held: User | None) -> bool:
-    for source in (user, held):
-        if source is not None and source.active is not None:
-            return source.active
-    return True
+def _active(sources: Sequence[User]) -> bool:
+    return next((source.active for source in sources if source.active is not None), True)
 
 
 def coverage(users: Mapping[str, User], held: Mapping[str, User] | None = None) -> Coverage:
@@ -82,16 +83,16 @@ def coverage(users: Mapping[str, User], held: Mapping[str, User] | None = None) 
     Users the tenant holds and ``users`` do not list keep what they have.
     """
     held = held or {}
-    logins = list(dict.fromkeys([*users, *held]))
-    found: Coverage = {}
-    for option in BILLED:
-        found[option.key] = tuple(
-            login
-            for login in logins
-            if _active(users.get(login), held.get(login))
-            and is_on(takes_effect(option, users.get(login), held.get(login)))
-        )
-    return found
+    covered: list[tuple[BilledOption, list[str]]] = [(option, []) for option in BILLED]
+    # one pass over the users, each resolved once: the file's user, else the tenant's, per field
+    for login in dict.fromkeys([*users, *held]):
+        sources = [source for source in (users.get(login), held.get(login)) if source is not None]
+        if not _active(sources):
+            continue
+        for option, logins in covered:
+            if is_on(takes_effect(option, sources)):
+                logins.append(login)
+    return {option.key: tuple(logins) for option, logins in covered}
 
 
 def coverage_after(desired: Organisation, current: Organisation) -> Coverage:
@@ -120,9 +121,41 @@ def counts(before: Coverage, after: Coverage) -> tuple[BilledCount, ...]:
     return tuple(BilledCount(o, len(before.get(o.key, ())), len(after.get(o.key, ()))) for o in BILLED)
 
 
+@dataclass(frozen=True)
+class PlanCoverage:
+    """Who each billed option covers in the tenant now and once a plan is applied: counted once per plan."""
+
+    before: Coverage
+    after: Coverage
+    listed: frozenset[str]  # the users the file lists (a warning names only them)
+
+    @classmethod
+    def of(cls, desired: Organisation, current: Organisation) -> PlanCoverage:
+        """The coverage of applying ``desired`` to ``current``."""
+        listed = frozenset(desired.users or ())
+        return cls(coverage(current.users or {}), coverage_after(desired, current), listed)
+
+    def counts(self) -> tuple[BilledCount, ...]:
+        """The plan's billed summary: each option's users in the tenant now and once applied."""
+        return counts(self.before, self.after)
+
+    def warnings(self, declared: Collection[str] = ()) -> list[str]:
+        """The plan's billed warnings: ``validate``'s words and counts, for the options it extends to someone.
+
+        Like ``validate``, they name the users the file lists (the tenant's own values fill what the
+        file leaves out); the summary counts the whole tenant. The users a pruning plan deactivates
+        are not listed, so ``after`` names the same users as the file's users over the tenant's.
+        """
+        return [
+            w.message
+            for w in warnings(self.after, declared, within=self.listed)
+            if not set(w.logins) <= set(self.before.get(w.option.key, ()))
+        ]
+
+
 def plan_counts(desired: Organisation, current: Organisation) -> tuple[BilledCount, ...]:
     """The plan's billed summary: each option's users in the tenant now and once ``desired`` is applied."""
-    return counts(coverage(current.users or {}), coverage_after(desired, current))
+    return PlanCoverage.of(desired, current).counts()
 
 
 @dataclass(frozen=True)
@@ -159,15 +192,5 @@ def warnings(
 
 
 def plan_warnings(desired: Organisation, current: Organisation, declared: Collection[str] = ()) -> list[str]:
-    """The plan's billed warnings: ``validate``'s words and counts, for the options this plan extends to someone.
-
-    Like ``validate``, they name the users the file lists (the tenant's own values fill what the
-    file leaves out); the plan's summary counts the whole tenant.
-    """
-    held = current.users or {}
-    before, after = coverage(held), coverage(desired.users or {}, held)
-    return [
-        w.message
-        for w in warnings(after, declared, within=desired.users)
-        if not set(w.logins) <= set(before.get(w.option.key, ()))
-    ]
+    """The plan's billed warnings (``PlanCoverage.warnings``) of applying ``desired`` to ``current``."""
+    return PlanCoverage.of(desired, current).warnings(declared)

@@ -6,6 +6,7 @@ Logic lives in the stages; each command only wires them and prints.
 from __future__ import annotations
 
 import gc
+import importlib
 import sqlite3
 import sys
 from pathlib import Path
@@ -15,17 +16,11 @@ import click
 
 from o2s_config.annotations import FileResult, github_annotations, gitlab_code_quality, json_report
 from o2s_config.commands import DEFAULT_FILE
-from o2s_config.commands.access import access
-from o2s_config.commands.actions import reset_password
-from o2s_config.commands.engine import COMMANDS as ENGINE_COMMANDS
-from o2s_config.commands.inspect import rights
-from o2s_config.commands.manual import COMMANDS as MANUAL_COMMANDS
 from o2s_config.diagnostics import Diagnostic
 from o2s_config.errors import InvalidFileError, O2SConfigError
 from o2s_config.files import database_error, os_error, write_output
 from o2s_config.loader import display_name
 from o2s_config.render.escape import printable, printable_lines
-from o2s_config.sandbox.commands import sandbox
 from o2s_config.schema import schema_text
 from o2s_config.validate import validate_file
 
@@ -42,8 +37,36 @@ def fail(message: str, exit_code: int = 1) -> NoReturn:
     sys.exit(exit_code)
 
 
+# command -> "module:attribute": imported when that command runs (or help lists them), so that
+# ``validate`` does not load the HTTP client, the sandbox and the access review (~0.3 s a run)
+LAZY_COMMANDS = {
+    "access": "o2s_config.commands.access:access",
+    "ack": "o2s_config.commands.manual:ack",
+    "apply": "o2s_config.commands.engine:apply",
+    "export": "o2s_config.commands.engine:export",
+    "plan": "o2s_config.commands.engine:plan",
+    "reset-password": "o2s_config.commands.actions:reset_password",
+    "rights": "o2s_config.commands.inspect:rights",
+    "runbook": "o2s_config.commands.manual:runbook",
+    "sandbox": "o2s_config.sandbox.commands:sandbox",
+}
+
+
 class Group(click.Group):
-    """Turns the tool's own errors into a clean message and their exit code (no traceback)."""
+    """Turns the tool's own errors into a clean message and their exit code (no traceback).
+
+    Commands of ``LAZY_COMMANDS`` are imported when asked for.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in LAZY_COMMANDS:
+            return super().get_command(ctx, name)
+        module, attribute = LAZY_COMMANDS[name].split(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -156,11 +179,3 @@ def schema(output: Path | None, check: bool, files: tuple[Path, ...]) -> None:
     else:
         write_output(output, text)
         click.echo(printable(f"wrote {output}"), err=True)
-
-
-main.add_command(rights)
-main.add_command(access)
-for _command in (*ENGINE_COMMANDS, *MANUAL_COMMANDS):
-    main.add_command(_command)
-main.add_command(reset_password)
-main.add_command(sandbox)

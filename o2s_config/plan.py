@@ -7,10 +7,11 @@ commands refuse to apply (threshold: unless forced; lockout: never).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+import orjson
 
 from o2s_config import billing, safety
 from o2s_config.access_diff import AccessChanges, access_changes
@@ -80,8 +81,8 @@ class Plan:
 def fingerprint(current: Organisation) -> str:
     """A hash of the tenant's state: a saved plan is applied only to the state it was computed from.
 
-    The hash of ``json.dumps(plain(current), sort_keys=True)``, fed one section member at a
-    time: for 50,000 users the whole text and plain copy would be ~50 MB at the plan's peak.
+    The hash of the compact JSON of ``plain(current)`` with sorted keys (orjson's), fed one section
+    member at a time: for 50,000 users the whole text and plain copy would be ~50 MB at the plan's peak.
     """
     digest = hashlib.sha256()
     for chunk in _json_chunks(current, depth=2):
@@ -93,11 +94,11 @@ def _json_chunks(value: Any, depth: int) -> Iterator[bytes]:
     """The JSON text of ``plain(value)`` with sorted keys, in pieces: maps ``depth`` levels deep key by key."""
     found = entries(value) if depth else None
     if found is None:
-        yield json.dumps(plain(value), sort_keys=True, ensure_ascii=False, default=str).encode()
+        yield orjson.dumps(plain(value), option=orjson.OPT_SORT_KEYS, default=str)
         return
     yield b"{"
     for index, key in enumerate(sorted(found)):
-        yield f"{', ' if index else ''}{json.dumps(key, ensure_ascii=False)}: ".encode()
+        yield (b"," if index else b"") + orjson.dumps(key) + b":"
         yield from _json_chunks(found[key], depth - 1)
     yield b"}"
 
@@ -119,7 +120,8 @@ def build_plan(
     if writable is not None:
         can_write = set(writable)
         changes = [replace(c, manual=True) if c.resource not in can_write else c for c in changes]
-    verdict = safety.check(changes, found, desired, catalog, identity)
+    billed = billing.PlanCoverage.of(desired, found.seen)
+    verdict = safety.check(changes, found, desired, catalog, identity, billed)
     return Plan(
         target=target,
         fingerprint=fingerprint(current),
@@ -127,6 +129,6 @@ def build_plan(
         warnings=[mask(w, secret_set) for w in verdict.warnings],
         threshold_violations=verdict.threshold,
         lockout_violations=verdict.lockout,
-        billed=billing.plan_counts(desired, found.seen),
+        billed=billed.counts(),
         access=access_changes(desired, found.seen, found.rights.wanted, found.rights.held, changes, catalog),
     )

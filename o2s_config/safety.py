@@ -45,6 +45,7 @@ def check(
     desired: Organisation,
     catalog: Catalog,
     identity: str | None,
+    billed: billing.PlanCoverage,
 ) -> Verdict:
     """Every safety check of ``changes`` (ordered) against the state the diff resolved.
 
@@ -52,7 +53,7 @@ def check(
     """
     settings = desired.safety or Safety()
     intents = Intents.of(desired)
-    notes = warnings(changes, found, catalog, intents) + billing.plan_warnings(desired, found.seen, intents.billed)
+    notes = warnings(changes, found, catalog, intents) + billed.warnings(intents.billed)
     notes += small_removals(changes, found.seen, settings)
     notes += still_held(changes, found.seen)
     who = found.renames.users.get(identity, identity) if identity else None

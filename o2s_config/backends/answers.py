@@ -55,23 +55,24 @@ def required(item: dict[str, Any], name: str, kind: type[T], endpoint: str, wher
     """``item[name]``, which must be there and of type ``kind``."""
     if name not in item or item[name] is None:
         raise MalformedAnswerError(endpoint, _at(where, name), "missing")
-    return _typed(item[name], kind, endpoint, _at(where, name))
+    return _typed(item[name], kind, endpoint, where, name)
 
 
 def optional(item: dict[str, Any], name: str, kind: type[T], endpoint: str, where: str) -> T | None:
     """``item[name]`` when present and not null, of type ``kind``."""
     value = item.get(name)
-    return None if value is None else _typed(value, kind, endpoint, _at(where, name))
+    return None if value is None else _typed(value, kind, endpoint, where, name)
 
 
 def _at(where: str, name: str) -> str:
     return f"{where}.{name}" if where else name
 
 
-def _typed(value: Any, kind: type[T], endpoint: str, where: str) -> T:
+def _typed(value: Any, kind: type[T], endpoint: str, where: str, name: str) -> T:
     # bool is an int in Python, never in JSON
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise MalformedAnswerError(endpoint, where, f"expected {_NAMES.get(kind, kind.__name__)}, got {_type(value)}")
+        expected = _NAMES.get(kind, kind.__name__)
+        raise MalformedAnswerError(endpoint, _at(where, name), f"expected {expected}, got {_type(value)}")
     return value
 
 

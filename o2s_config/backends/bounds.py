@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
+import orjson
 
 from o2s_config.errors import DeadlineExceededError, O2SConfigError, ResponseTooLargeError
 
@@ -96,6 +97,10 @@ def buffered(response: httpx.Response, body: bytes) -> httpx.Response:
 
 def json_of(response: httpx.Response) -> Any:
     """The JSON body of an answer; one nested too deeply to decode is a ``ValueError``, as one that is not JSON."""
+    try:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        pass  # not UTF-8, NaN, deeper than orjson goes...: the json module decides, as it always did
     try:
         return response.json()
     except RecursionError:

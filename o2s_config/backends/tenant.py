@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import SecretStr, ValidationError
 
 from o2s_config.backends.answers import answer, document, objects, optional, required, unfit
+from o2s_config.backends.batch import Coalescer
 from o2s_config.backends.http import O2SClient
 from o2s_config.backends.published import PublishedTenant, linked_login, people_of, read_published
 from o2s_config.errors import TargetError
@@ -61,6 +62,7 @@ class TenantState:
     # a tenant publishing Harvest's API only (no capabilities document): its people as published,
     # placed under the file's logins once ``identity.py`` has linked them
     published: PublishedTenant | None = None
+    manager_links: Coalescer = field(default_factory=Coalescer)  # hierarchy writes of this run, batched
 
     def remember(self, resource: str, key: str, tenant_id: int, etag: str | None) -> None:
         """Record the tenant id (and ETag, when the target gives one) of a resource read."""

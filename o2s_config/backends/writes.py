@@ -152,7 +152,11 @@ async def _user_update(client: O2SClient, state: TenantState, change: Change) ->
 
 
 async def _hierarchy(client: O2SClient, state: TenantState, change: Change) -> None:
-    await client.request("PATCH", f"{EXT}/hierarchy", json={"managers": {change.key: change.payload["manager"]}})
+    async def send(managers: dict[str, Any]) -> None:
+        await client.request("PATCH", f"{EXT}/hierarchy", json={"managers": managers})
+
+    # the links asked for at the same moment go in one request (``batch.py``)
+    await state.manager_links.add(change.key, change.payload["manager"], send)
     state.written.add(("user", change.key))  # his ETag moved with his manager
 
 

@@ -37,15 +37,17 @@ def create_app(
     latency_ms: int = 0,
     seed: int | None = None,
     api: ApiMode = "full",
+    store: Store | None = None,
 ) -> FastAPI:
     """The sandbox app over the tenant stored at ``db_path`` (created and seeded when new).
 
     ``api`` chooses what it serves of that tenant: ``full`` (published endpoints with their ``ext``
     objects, and ``/ext/v1``) or ``published`` (Harvest's published API only). ``token_ttl``
-    defaults to 300 s, or 60 s in the published mode.
+    defaults to 300 s, or 60 s in the published mode. ``store``: that tenant already open (and seeded).
     """
-    store = Store(db_path)
-    seed_tenant(store)
+    if store is None:
+        store = Store(db_path)
+        seed_tenant(store)
     app = FastAPI(
         title="O2S API (o2s-config sandbox)" if api == "full" else "O2S published API (o2s-config sandbox)",
         version="1",

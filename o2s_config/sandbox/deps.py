@@ -8,10 +8,8 @@ from fastapi import Depends, Header, Path, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from o2s_config.sandbox.auth import Authority
-from o2s_config.sandbox.responses import MAX_PAGE
+from o2s_config.sandbox.responses import MAX_ID, MAX_PAGE
 from o2s_config.sandbox.store import Store
-
-MAX_ID = 2**63 - 1  # SQLite integers are 64-bit: larger ids cannot exist, so they are refused before any query
 
 _bearer = HTTPBearer(auto_error=False, description="a static token, or one from the token endpoint")
 

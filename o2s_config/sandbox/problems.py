@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import JSONResponse
+from o2s_config.sandbox.json_answer import JSONAnswer
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:o2s:problem:"
@@ -60,9 +60,9 @@ class ProblemError(Exception):
 
 def problem_response(
     error: ProblemError, instance: str | None = None, headers: dict[str, str] | None = None
-) -> JSONResponse:
+) -> JSONAnswer:
     """The HTTP response carrying ``error``."""
-    return JSONResponse(error.body(instance), status_code=error.status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+    return JSONAnswer(error.body(instance), status_code=error.status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
 def field_path(loc: tuple[int | str, ...] | list[int | str]) -> str:

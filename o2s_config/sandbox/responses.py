@@ -6,13 +6,14 @@ from collections.abc import Callable
 from sqlite3 import Row
 from typing import Any
 
-from fastapi import Response
-from fastapi.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from o2s_config.sandbox.etags import etag
+from o2s_config.sandbox.json_answer import JSONAnswer
 from o2s_config.sandbox.store import Store, Tx
 
 MAX_PAGE = 1000
+MAX_ID = 2**63 - 1  # SQLite integers are 64-bit: larger ids cannot exist, so they are refused before any query
 DEFAULT_PAGE = 20
 
 
@@ -25,7 +26,7 @@ def json_ok(
         headers["ETag"] = etag(version)
     if location is not None:
         headers["Location"] = location
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONAnswer(body, status_code=status, headers=headers)
 
 
 def no_content(tx: Tx, version: int | None = None) -> Response:
@@ -46,7 +47,7 @@ def page(tx: Tx, items: list[Any], total: int, offset: int) -> JSONResponse:
         "Content-Range": span,
         "ETag": etag(tx.revision),
     }
-    return JSONResponse(items, status_code=200 if complete else 206, headers=headers)
+    return JSONAnswer(items, status_code=200 if complete else 206, headers=headers)
 
 
 # the tables whose rows are listed whole, one page at a time (a fixed set: never user input in SQL)

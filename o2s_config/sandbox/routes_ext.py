@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from o2s_config.model import BilledOptions, Establishment, ExtranetCode, Services
-from o2s_config.sandbox import documents, extranet, files, hierarchy, outbox, profiles, settings, users
+from o2s_config.sandbox import extranet, files, hierarchy, outbox, profiles, reads, settings, users
 from o2s_config.sandbox.deps import IdPath, IfMatch, Limit, Offset, StoreDep, caller
 from o2s_config.sandbox.etags import etag
 from o2s_config.sandbox.problems import ProblemError
-from o2s_config.sandbox.responses import DEFAULT_PAGE, MAX_PAGE, json_ok, no_content, table_page
+from o2s_config.sandbox.responses import DEFAULT_PAGE, json_ok, no_content, table_page
 from o2s_config.sandbox.rules import check_admin_left
 from o2s_config.sandbox.store import SCHEMA_VERSION
 from o2s_config.sandbox.user_shape import DEFAULT_OPTIONS, record_of
@@ -29,45 +29,15 @@ from o2s_config.sandbox.wire import (
     StoredFile,
 )
 
-PREFIX = "/ext/v1"
+PREFIX = reads.EXT_PREFIX
 router = APIRouter(prefix=PREFIX, dependencies=[Depends(caller)], tags=["extension"])
 WRITE_CHECKS = (check_admin_left,)
-
-_RW = {"read": True, "write": True}
-CAPABILITIES: dict[str, Any] = {
-    "server": "o2s-config-sandbox",
-    "api_version": "1",
-    "extension_prefix": PREFIX,
-    "max_page_size": MAX_PAGE,
-    "user_extension_field": "ext",
-    "secret_fingerprint": "hmac-sha256",
-    "resources": {
-        **{
-            name: _RW
-            for name in (
-                "establishment",
-                "structure",
-                "profile",
-                "user",
-                "hierarchy",
-                "services",
-                "extranet_code",
-                "billed_options",
-                "file",
-            )
-        },
-        "custodian_contact": {"read": False, "write": False},
-        "outbox": {"read": True, "write": False},
-        "password_reset": {"read": False, "write": True},
-    },
-}
 
 
 @router.get("/capabilities", response_model=Capabilities)
 def capabilities(store: StoreDep) -> JSONResponse:
     """Which resource types this server can read and write."""
-    with store.read() as tx:
-        return json_ok(tx, CAPABILITIES)
+    return reads.capabilities(store)
 
 
 @router.get("/revision", response_model=Revision)
@@ -80,11 +50,7 @@ def revision(store: StoreDep) -> JSONResponse:
 @router.get("/establishment", response_model=Establishment)
 def get_establishment(store: StoreDep) -> JSONResponse:
     """The establishment (404 while never set)."""
-    with store.read() as tx:
-        found = documents.read(tx, settings.ESTABLISHMENT)
-        if found is None:
-            raise ProblemError("not-found", "the establishment has not been set yet")
-        return json_ok(tx, found[0], version=found[1])
+    return reads.establishment(store)
 
 
 @router.put("/establishment", status_code=204, response_class=Response)
@@ -98,9 +64,7 @@ def put_establishment(store: StoreDep, body: Establishment, if_match: IfMatch = 
 @router.get("/profiles", response_model=list[ProfileOut])
 def list_profiles(store: StoreDep) -> JSONResponse:
     """Every profile with its full rights, in one answer."""
-    with store.read() as tx:
-        rows = tx.all("SELECT * FROM profiles ORDER BY id")
-        return json_ok(tx, [profiles.to_ext(row) for row in rows], version=tx.revision)
+    return reads.profile_list(store)
 
 
 @router.post("/profiles", response_model=ProfileOut, status_code=201)
@@ -148,8 +112,7 @@ def duplicate_profile(store: StoreDep, id: IdPath, body: DuplicateIn, if_match: 
 @router.get("/hierarchy", response_model=HierarchyOut)
 def get_hierarchy(store: StoreDep) -> JSONResponse:
     """The whole manager tree."""
-    with store.read() as tx:
-        return json_ok(tx, hierarchy.read(tx), version=documents.version(tx, hierarchy.DOC))
+    return reads.manager_tree(store)
 
 
 def _wanted_managers(body: HierarchyIn) -> dict[str, str | None]:
@@ -177,9 +140,7 @@ def patch_hierarchy(store: StoreDep, body: HierarchyIn, if_match: IfMatch = None
 @router.get("/services", response_model=dict[str, Any])
 def get_services(store: StoreDep) -> JSONResponse:
     """The Services defaults; passwords appear only as ``password_fingerprint``."""
-    with store.read() as tx:
-        found = documents.read(tx, settings.SERVICES)
-        return json_ok(tx, found[0] if found else {}, version=found[1] if found else 0)
+    return reads.services(store)
 
 
 @router.put("/services", status_code=204, response_class=Response)
@@ -201,9 +162,7 @@ def patch_services(store: StoreDep, body: Services, if_match: IfMatch = None) ->
 @router.get("/extranet-codes", response_model=list[ExtranetCodeOut])
 def list_codes(store: StoreDep) -> JSONResponse:
     """Every extranet code."""
-    with store.read() as tx:
-        rows = tx.all(f"{extranet.SELECT_CODES} ORDER BY c.id")
-        return json_ok(tx, [extranet.to_wire(row) for row in rows], version=tx.revision)
+    return reads.extranet_codes(store)
 
 
 @router.post("/extranet-codes", response_model=ExtranetCodeOut, status_code=201)
@@ -276,8 +235,7 @@ _BINARY = {"application/octet-stream": {"schema": {"type": "string", "format": "
 @router.get("/files", response_model=list[StoredFile])
 def list_files(store: StoreDep) -> JSONResponse:
     """Every file the tenant holds (logos, e-mail template bodies, letters): name, SHA-256, size."""
-    with store.read() as tx:
-        return json_ok(tx, files.listing(tx), version=tx.revision)
+    return reads.file_list(store)
 
 
 @router.get("/files/{path:path}", response_class=Response, responses={200: {"content": _BINARY}})

@@ -8,15 +8,15 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
 
-from o2s_config.sandbox import profiles, structures, users
+from o2s_config.sandbox import profiles, reads, structures, users
 from o2s_config.sandbox.deps import CallerDep, IdPath, IdQuery, IfMatch, Limit, Offset, StoreDep, caller
 from o2s_config.sandbox.etags import check_if_match
 from o2s_config.sandbox.hierarchy import attach_to
 from o2s_config.sandbox.problems import ProblemError
-from o2s_config.sandbox.responses import DEFAULT_PAGE, json_ok, no_content, page, table_page
+from o2s_config.sandbox.responses import DEFAULT_PAGE, json_ok, no_content, table_page
 from o2s_config.sandbox.rules import check_admin_left
 from o2s_config.sandbox.store import Store, Tx
-from o2s_config.sandbox.user_shape import SELECT_USERS, to_wire
+from o2s_config.sandbox.user_shape import to_wire
 from o2s_config.sandbox.wire import Agence, AgenceIn, Profil, ResponsableIn, StatutIn, Utilisateur, UtilisateurIn
 
 router = APIRouter(dependencies=[Depends(caller)])
@@ -53,10 +53,7 @@ def list_users(
 ) -> JSONResponse:
     """Users, by id, one page at a time (200 when the page ends the list, 206 when more follow)."""
     tail, params = user_filters(refext, responsableId, agenceId, profilId)
-    with store.read() as tx:
-        total = tx.scalar(f"SELECT count(*) FROM users u{tail}", *params)
-        rows = tx.all(f"{SELECT_USERS}{tail} ORDER BY u.id LIMIT ? OFFSET ?", *params, limit, offset)
-        return page(tx, [to_wire(row) for row in rows], total, offset)
+    return reads.user_page(store, limit, offset, tail, tuple(params))
 
 
 @router.post("/utilisateurs", response_model=Utilisateur, status_code=201, tags=["utilisateurs"])
@@ -71,11 +68,7 @@ def create_user(store: StoreDep, body: UtilisateurIn) -> JSONResponse:
 @router.get("/utilisateurs/myself", response_model=Utilisateur, tags=["utilisateurs"])
 def get_myself(store: StoreDep, login: CallerDep) -> JSONResponse:
     """The user the token acts for."""
-    with store.read() as tx:
-        row = tx.one(f"{SELECT_USERS} WHERE u.login = ?", login)
-        if row is None:
-            raise ProblemError("not-found", f"the token's user '{login}' no longer exists")
-        return json_ok(tx, to_wire(row), version=row["version"])
+    return reads.user_named(store, login)
 
 
 @router.get("/utilisateurs/{id}", response_model=Utilisateur, tags=["utilisateurs"])
@@ -135,7 +128,7 @@ def get_responsable(store: StoreDep, id: IdPath) -> JSONResponse:
 @router.get("/agences", response_model=list[Agence], tags=["agences"])
 def list_structures(store: StoreDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> JSONResponse:
     """Structures, by id, one page at a time."""
-    return table_page(store, "structures", structures.to_wire, limit, offset)
+    return reads.structure_page(store, limit, offset)
 
 
 @router.post("/agences", response_model=Agence, status_code=201, tags=["agences"])

@@ -188,6 +188,9 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._local = threading.local()
+        # this process's writers queue here: one waiting on SQLite's lock sleeps in its busy
+        # handler (up to 100 ms a try), one waiting here wakes as soon as the writer before it commits
+        self._writing = threading.Lock()
         try:
             self._create()
         except (sqlite3.Error, OSError) as error:  # locked, read-only, not a database...: one line naming it
@@ -247,18 +250,19 @@ class Store:
         ``checks`` are callables ``check(tx)`` run just before commit (tenant-wide invariants).
         """
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='revision'")
-            tx = Tx(conn, int(conn.execute("SELECT value FROM meta WHERE key='revision'").fetchone()[0]), True)
-            yield tx
-            for check in checks:
-                check(tx)
-        except BaseException:
-            if conn.in_transaction:  # SQLite already rolled back after some errors (a full disk)
-                conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self._writing:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='revision'")
+                tx = Tx(conn, int(conn.execute("SELECT value FROM meta WHERE key='revision'").fetchone()[0]), True)
+                yield tx
+                for check in checks:
+                    check(tx)
+            except BaseException:
+                if conn.in_transaction:  # SQLite already rolled back after some errors (a full disk)
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def close(self) -> None:
         """Close this thread's connection (others close when their thread ends)."""

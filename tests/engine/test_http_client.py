@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from typing import Any
 
 import httpx
@@ -28,11 +30,17 @@ def problem(status: int, kind: str, **headers: str) -> httpx.Response:
 
 @pytest.fixture(autouse=True)
 def no_waiting(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Pauses are recorded instead of slept."""
+    """Pauses are recorded instead of slept (the test's own: a sandbox server another test of this
+    worker left serving in its thread keeps its real sleep, or its loop would spin into the record)."""
     waits: list[float] = []
+    real_sleep = asyncio.sleep
+    ours = threading.current_thread()
 
-    async def record(seconds: float) -> None:
+    async def record(seconds: float, result: object = None) -> object:
+        if threading.current_thread() is not ours:
+            return await real_sleep(seconds, result)
         waits.append(seconds)
+        return result
 
     monkeypatch.setattr("o2s_config.backends.http.asyncio.sleep", record)
     return waits

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import jsonschema
+import orjson
 import pytest
 
+from o2s_config.canonical import plain
 from o2s_config.catalog import load_catalog
 from o2s_config.changes import Change, FieldChange
-from o2s_config.plan import Plan, build_plan
+from o2s_config.plan import Plan, build_plan, fingerprint
 from o2s_config.render.json import render_json
 from o2s_config.render.markdown import FOLD_AFTER, escape, render_markdown
 from o2s_config.render.text import render_text
@@ -85,6 +88,13 @@ def test_fingerprint_follows_the_tenant_state() -> None:
     same = a_plan(desired, {**BASE, "users": ADMIN_USER}).fingerprint
     assert same == a_plan(desired, {**BASE, "users": ADMIN_USER}).fingerprint
     assert same != a_plan(desired, {**BASE, "users": {**ADMIN_USER, **users("z")}}).fingerprint
+
+
+def test_fingerprint_is_the_hash_of_the_whole_state_though_fed_in_pieces() -> None:
+    current = org(**{**BASE, "users": {**ADMIN_USER, **users("é", "b")}, "hierarchy": {"b": ["é"]}})
+    whole = orjson.dumps(plain(current), option=orjson.OPT_SORT_KEYS)
+    assert json.loads(whole)["users"]["é"]["email"]  # the document holds the users, unescaped
+    assert fingerprint(current) == "sha256:" + hashlib.sha256(whole).hexdigest()
 
 
 def plan_with(*changes: Change) -> Plan:

@@ -10,17 +10,17 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
-from fastapi.responses import JSONResponse
 
 from o2s_config.sandbox import profiles, structures, users
-from o2s_config.sandbox.deps import MAX_ID, CallerDep, IdPath, IdQuery, Offset, StoreDep, caller
+from o2s_config.sandbox.deps import CallerDep, IdPath, IdQuery, Offset, StoreDep, caller
 from o2s_config.sandbox.hierarchy import attach_to, user_ids
+from o2s_config.sandbox.json_answer import JSONAnswer
 from o2s_config.sandbox.problems import ProblemError
 from o2s_config.sandbox.published_only.logins import assign_login
 from o2s_config.sandbox.published_only.shapes import agence, utilisateur
 from o2s_config.sandbox.published_only.translate import agence_fields, published_problems, user_changes
 from o2s_config.sandbox.published_only.wire import Agence, AgenceIn, Responsable, Utilisateur, UtilisateurIn
-from o2s_config.sandbox.responses import DEFAULT_PAGE
+from o2s_config.sandbox.responses import DEFAULT_PAGE, MAX_ID
 from o2s_config.sandbox.routes_published import user_filters
 from o2s_config.sandbox.rules import check_admin_left
 from o2s_config.sandbox.store import Store, Tx
@@ -37,10 +37,10 @@ Limit = Annotated[
 router = APIRouter(dependencies=[Depends(caller)])
 
 
-def _page(rows: list[Any], limit: int, shape: Callable[[Any], dict[str, Any]]) -> JSONResponse:
+def _page(rows: list[Any], limit: int, shape: Callable[[Any], dict[str, Any]]) -> JSONAnswer:
     """One page from rows read one past its size: 206 when that extra row exists, else 200."""
     size = min(limit, MAX_PAGE)
-    return JSONResponse([shape(row) for row in rows[:size]], status_code=206 if len(rows) > size else 200)
+    return JSONAnswer([shape(row) for row in rows[:size]], status_code=206 if len(rows) > size else 200)
 
 
 def _window(limit: int, offset: int) -> tuple[int, int]:
@@ -57,7 +57,7 @@ def list_users(
     responsableId: IdQuery = None,
     agenceId: IdQuery = None,
     profilId: IdQuery = None,
-) -> JSONResponse:
+) -> JSONAnswer:
     """Users by id, one page at a time: 200 when the page ends the list, 206 when more follow."""
     tail, params = user_filters(refext, responsableId, agenceId, profilId)
     with store.read() as tx:
@@ -66,7 +66,7 @@ def list_users(
 
 
 @router.post("/utilisateurs", response_model=Utilisateur, status_code=201, tags=["utilisateurs"])
-def create_user(store: StoreDep, body: UtilisateurIn) -> JSONResponse:
+def create_user(store: StoreDep, body: UtilisateurIn) -> JSONAnswer:
     """Create a user; the tenant gives him a login, which this API never shows."""
     personal = body.donneesPersonnelles
     with published_problems(), store.write() as tx:
@@ -74,24 +74,24 @@ def create_user(store: StoreDep, body: UtilisateurIn) -> JSONResponse:
         changes["login"] = assign_login(tx, personal.prenoms, personal.nom, changes["email"])
         user_id = users.create(tx, changes)
         row = users.get_row(tx, user_id)
-    return JSONResponse(utilisateur(row), status_code=201, headers={"Location": f"/utilisateurs/{user_id}"})
+    return JSONAnswer(utilisateur(row), status_code=201, headers={"Location": f"/utilisateurs/{user_id}"})
 
 
 @router.get("/utilisateurs/myself", response_model=Utilisateur, tags=["utilisateurs"])
-def get_myself(store: StoreDep, login: CallerDep) -> JSONResponse:
+def get_myself(store: StoreDep, login: CallerDep) -> JSONAnswer:
     """The user the token acts for."""
     with store.read() as tx:
         row = tx.one(f"{SELECT_USERS} WHERE u.login = ?", login)
     if row is None:
         raise ProblemError("not-found", "the token's user no longer exists")
-    return JSONResponse(utilisateur(row))
+    return JSONAnswer(utilisateur(row))
 
 
 @router.get("/utilisateurs/{id}", response_model=Utilisateur, tags=["utilisateurs"])
-def get_user(store: StoreDep, id: IdPath) -> JSONResponse:
+def get_user(store: StoreDep, id: IdPath) -> JSONAnswer:
     """One user."""
     with store.read() as tx:
-        return JSONResponse(utilisateur(users.get_row(tx, id)))
+        return JSONAnswer(utilisateur(users.get_row(tx, id)))
 
 
 def _user_write(store: Store, action: Callable[[Tx], None]) -> Response:
@@ -133,10 +133,10 @@ def put_statut(store: StoreDep, id: IdPath, body: StatutIn) -> Response:
 
 
 @router.get("/utilisateurs/{id}/responsable", response_model=Responsable, tags=["utilisateurs"])
-def get_responsable(store: StoreDep, id: IdPath) -> JSONResponse:
+def get_responsable(store: StoreDep, id: IdPath) -> JSONAnswer:
     """The id of the user's manager (null when he has none)."""
     with store.read() as tx:
-        return JSONResponse({"responsableId": users.get_row(tx, id)["manager_id"]})
+        return JSONAnswer({"responsableId": users.get_row(tx, id)["manager_id"]})
 
 
 @router.put("/utilisateurs/{id}/responsable", status_code=204, response_class=Response, tags=["utilisateurs"])
@@ -151,7 +151,7 @@ def put_responsable(store: StoreDep, id: IdPath, body: Responsable) -> Response:
 
 
 @router.get("/agences", response_model=list[Agence], tags=["agences"])
-def list_structures(store: StoreDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> JSONResponse:
+def list_structures(store: StoreDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> JSONAnswer:
     """Structures by id, one page at a time."""
     with store.read() as tx:
         rows = tx.all("SELECT * FROM structures ORDER BY id LIMIT ? OFFSET ?", *_window(limit, offset))
@@ -159,19 +159,19 @@ def list_structures(store: StoreDep, limit: Limit = DEFAULT_PAGE, offset: Offset
 
 
 @router.post("/agences", response_model=Agence, status_code=201, tags=["agences"])
-def create_structure(store: StoreDep, body: AgenceIn) -> JSONResponse:
+def create_structure(store: StoreDep, body: AgenceIn) -> JSONAnswer:
     """Create a structure."""
     with store.write() as tx:
         structure_id = structures.create(tx, agence_fields(body))
         row = structures.get_row(tx, structure_id)
-    return JSONResponse(agence(row), status_code=201, headers={"Location": f"/agences/{structure_id}"})
+    return JSONAnswer(agence(row), status_code=201, headers={"Location": f"/agences/{structure_id}"})
 
 
 @router.get("/agences/{id}", response_model=Agence, tags=["agences"])
-def get_structure(store: StoreDep, id: IdPath) -> JSONResponse:
+def get_structure(store: StoreDep, id: IdPath) -> JSONAnswer:
     """One structure."""
     with store.read() as tx:
-        return JSONResponse(agence(structures.get_row(tx, id)))
+        return JSONAnswer(agence(structures.get_row(tx, id)))
 
 
 @router.put("/agences/{id}", status_code=204, response_class=Response, tags=["agences"])
@@ -191,7 +191,7 @@ def delete_structure(store: StoreDep, id: IdPath) -> Response:
 
 
 @router.get("/profils", response_model=list[Profil], tags=["profils"])
-def list_profiles(store: StoreDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> JSONResponse:
+def list_profiles(store: StoreDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> JSONAnswer:
     """Profiles (label and validity; no rights), one page at a time."""
     with store.read() as tx:
         rows = tx.all("SELECT * FROM profiles ORDER BY id LIMIT ? OFFSET ?", *_window(limit, offset))
