@@ -116,11 +116,6 @@ class BilledCount:
     after: int
 
 
-def counts(before: Coverage, after: Coverage) -> tuple[BilledCount, ...]:
-    """One count per billed option, in the list's order."""
-    return tuple(BilledCount(o, len(before.get(o.key, ())), len(after.get(o.key, ()))) for o in BILLED)
-
-
 @dataclass(frozen=True)
 class PlanCoverage:
     """Who each billed option covers in the tenant now and once a plan is applied: counted once per plan."""
@@ -136,8 +131,8 @@ class PlanCoverage:
         return cls(coverage(current.users or {}), coverage_after(desired, current), listed)
 
     def counts(self) -> tuple[BilledCount, ...]:
-        """The plan's billed summary: each option's users in the tenant now and once applied."""
-        return counts(self.before, self.after)
+        """The plan's billed summary: each option's users in the tenant now and once applied, in the list's order."""
+        return tuple(BilledCount(o, len(self.before.get(o.key, ())), len(self.after.get(o.key, ()))) for o in BILLED)
 
     def warnings(self, declared: Collection[str] = ()) -> list[str]:
         """The plan's billed warnings: ``validate``'s words and counts, for the options it extends to someone.
@@ -151,11 +146,6 @@ class PlanCoverage:
             for w in warnings(self.after, declared, within=self.listed)
             if not set(w.logins) <= set(self.before.get(w.option.key, ()))
         ]
-
-
-def plan_counts(desired: Organisation, current: Organisation) -> tuple[BilledCount, ...]:
-    """The plan's billed summary: each option's users in the tenant now and once ``desired`` is applied."""
-    return PlanCoverage.of(desired, current).counts()
 
 
 @dataclass(frozen=True)
@@ -189,8 +179,3 @@ def warnings(
         if option.warn and logins and option.key not in declared:
             notes.append(BilledWarning(option, logins))
     return notes
-
-
-def plan_warnings(desired: Organisation, current: Organisation, declared: Collection[str] = ()) -> list[str]:
-    """The plan's billed warnings (``PlanCoverage.warnings``) of applying ``desired`` to ``current``."""
-    return PlanCoverage.of(desired, current).warnings(declared)

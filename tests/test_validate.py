@@ -200,15 +200,15 @@ def test_inactive_users_and_options_switched_off_are_not_billed() -> None:
 def test_o2s_access_is_counted_but_not_warned_about_alike_in_validate_and_plan() -> None:
     # the bug: validate said nothing of options.o2s_access, plan warned. One list now: both count
     # it (the subscription itself: every user who signs in) and neither warns about it.
-    from o2s_config.billing import coverage_after, plan_counts, plan_warnings
+    from o2s_config.billing import PlanCoverage, coverage_after
     from o2s_config.model import Organisation
 
     text = "version: 1\nusers:\n" + ADMIN + user("jdurand", "    esignature: false\n    options: {o2s_access: true}\n")
     result = validate_file(write(text), env={})
     desired, empty = result.organisation, Organisation(version=1)
-    assert [d.message for d in result.warnings] == plan_warnings(desired, empty) == []
+    assert [d.message for d in result.warnings] == PlanCoverage.of(desired, empty).warnings() == []
     assert coverage_after(desired, empty)["options.o2s_access"] == ("vgirard", "jdurand")
-    assert {c.option.key: c.after for c in plan_counts(desired, empty)}["options.o2s_access"] == 2
+    assert {c.option.key: c.after for c in PlanCoverage.of(desired, empty).counts()}["options.o2s_access"] == 2
 
 
 # --- lockout -----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from ruamel.yaml import YAML
 
-from o2s_config.billing import BILLED, coverage_after, plan_counts, plan_warnings
+from o2s_config.billing import BILLED, PlanCoverage, coverage_after
 from o2s_config.catalog import load_catalog
 from o2s_config.cli import main
 from o2s_config.plan import build_plan
@@ -25,7 +25,7 @@ COUNT = re.compile(r"\(esignature\) covers (\d+) active user")
 
 
 def counts(desired: dict, current: dict) -> dict[str, tuple[int, int]]:
-    return {c.option.key: (c.before, c.after) for c in plan_counts(org(**desired), org(**current))}
+    return {c.option.key: (c.before, c.after) for c in PlanCoverage.of(org(**desired), org(**current)).counts()}
 
 
 def test_the_one_list_is_the_guides_abonnement_page() -> None:
@@ -49,10 +49,10 @@ def test_users_the_file_does_not_list_keep_their_options_unless_pruned() -> None
     assert counts(desired, current)["esignature"] == (2, 2)
     assert counts({**desired, "prune": {"users": True}}, current)["esignature"] == (2, 1)
     # a plan that bills nobody new warns of nothing: the summary still counts
-    assert plan_warnings(org(**desired), org(**current)) == []
+    assert PlanCoverage.of(org(**desired), org(**current)).warnings() == []
     # once it bills someone new, the warning names only the file's users (not "gone")
     desired = {"users": {"kept": user(login="kept"), "new": user(login="new")}}
-    assert plan_warnings(org(**desired), org(**current)) == [
+    assert PlanCoverage.of(org(**desired), org(**current)).warnings() == [
         "billed option « utiliser la signature électronique » (esignature) covers 2 active user(s) of this file "
         "once applied: kept, new (on by default: write 'esignature: false' where it is not wanted)"
     ]
