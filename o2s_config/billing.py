@@ -15,7 +15,7 @@ warning; a file will be able to declare the billed options it intends (``declare
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -68,31 +68,35 @@ def is_on(value: Any) -> bool:
     return bool(value)
 
 
-def takes_effect(option: BilledOption, sources: Sequence[User]) -> Any:
-    """The value once applied: the first of ``sources`` (the file's user, the tenant's) setting it, else the default."""
-    return next((value for value in map(option.value, sources) if value is not None), option.default)
-
-
-def _active(sources: Sequence[User]) -> bool:
-    return next((source.active for source in sources if source.active is not None), True)
+def _written(user: User) -> list[Any]:
+    """The user's value of each billed option as written, None where left out (in ``BILLED``'s order)."""
+    return [option.value(user) for option in BILLED]
 
 
 def coverage(users: Mapping[str, User], held: Mapping[str, User] | None = None) -> Coverage:
     """Who each billed option covers once ``users`` are applied over ``held`` (the tenant's users, if known).
 
-    Users the tenant holds and ``users`` do not list keep what they have.
+    Users the tenant holds and ``users`` do not list keep what they have. A value takes effect as
+    the file's user sets it, else as the tenant's does, else as O2S's default; so does ``active``.
     """
     held = held or {}
-    covered: list[tuple[BilledOption, list[str]]] = [(option, []) for option in BILLED]
-    # one pass over the users, each resolved once: the file's user, else the tenant's, per field
+    covered: list[list[str]] = [[] for _ in BILLED]
+    # one pass over the users, each user's fields read once (three passes per plan of 10,000 users)
     for login in dict.fromkeys([*users, *held]):
-        sources = [source for source in (users.get(login), held.get(login)) if source is not None]
-        if not _active(sources):
+        mine, theirs = users.get(login), held.get(login)
+        if mine is not None and theirs is not None:
+            active = theirs.active if mine.active is None else mine.active
+            values = [w if w is not None else t for w, t in zip(_written(mine), _written(theirs), strict=True)]
+        else:
+            user = mine if mine is not None else theirs
+            assert user is not None
+            active, values = user.active, _written(user)
+        if active is False:
             continue
-        for option, logins in covered:
-            if is_on(takes_effect(option, sources)):
+        for option, value, logins in zip(BILLED, values, covered, strict=True):
+            if is_on(option.default if value is None else value):
                 logins.append(login)
-    return {option.key: tuple(logins) for option, logins in covered}
+    return {option.key: tuple(logins) for option, logins in zip(BILLED, covered, strict=True)}
 
 
 def coverage_after(desired: Organisation, current: Organisation) -> Coverage:

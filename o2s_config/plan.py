@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -37,7 +38,6 @@ class Plan:
     """What apply would do to ``target``, in order, and whether it is safe to do it."""
 
     target: str
-    fingerprint: str
     changes: Sequence[Change]
     warnings: Sequence[str] = ()
     threshold_violations: Sequence[str] = ()
@@ -49,6 +49,17 @@ class Plan:
     acknowledged: Sequence[ManualStep] = ()
     implied: Sequence[ManualStep] = ()  # set by the screen itself: not shown, recorded by ack
     access: AccessChanges = field(default_factory=AccessChanges)  # whose visibility or sensitive rights change
+    # the tenant's state as compared (secrets and files settled), for ``fingerprint``
+    tenant: Organisation = field(default_factory=lambda: Organisation(version=1), repr=False, compare=False)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of the tenant's state the plan was computed from (``fingerprint()``).
+
+        Hashed when first asked: a saved or JSON plan and the apply of a saved plan need it, a
+        plan shown as text or applied at once does not (0.15 s of a plan of 10,000 users).
+        """
+        return fingerprint(self.tenant)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -124,11 +135,11 @@ def build_plan(
     verdict = safety.check(changes, found, desired, catalog, identity, billed)
     return Plan(
         target=target,
-        fingerprint=fingerprint(current),
         changes=changes,
         warnings=[mask(w, secret_set) for w in verdict.warnings],
         threshold_violations=verdict.threshold,
         lockout_violations=verdict.lockout,
         billed=billed.counts(),
         access=access_changes(desired, found.seen, found.rights.wanted, found.rights.held, changes, catalog),
+        tenant=current,
     )

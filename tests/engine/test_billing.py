@@ -43,6 +43,30 @@ def test_a_default_bills_a_new_user_but_the_tenants_value_stays_for_an_existing_
     assert counts(desired, current)["esignature"] == (0, 1)
 
 
+def test_the_files_value_wins_then_the_tenants_then_the_default_for_options_and_for_active() -> None:
+    current = {
+        "users": {
+            "asleep": user(login="asleep", active=False, esignature=True),
+            "woken": user(login="woken", active=False, esignature=True),
+            "stopped": user(login="stopped", active=True, esignature=True),
+            "nested": user(login="nested", options={"patritheque": True}),
+        }
+    }
+    desired = {
+        "users": {
+            "asleep": user(login="asleep"),  # leaves active out: the tenant's inactive stays, nothing billed
+            "woken": user(login="woken", active=True),  # the file's active over the tenant's
+            "stopped": user(login="stopped", active=False),
+            "nested": user(login="nested", options={"moneypitch": True}),  # patritheque left out: the tenant's
+        }
+    }
+    after = coverage_after(org(**desired), org(**current))
+    assert after["esignature"] == ("woken", "nested")  # nested: O2S's default, on
+    assert after["options.patritheque"] == ("nested",)
+    assert after["options.moneypitch"] == ("nested",)
+    assert after["options.o2s_access"] == ("woken", "nested")
+
+
 def test_users_the_file_does_not_list_keep_their_options_unless_pruned() -> None:
     current = {"users": {"kept": user(login="kept", esignature=True), "gone": user(login="gone", esignature=True)}}
     desired = {"users": {"kept": user(login="kept")}}

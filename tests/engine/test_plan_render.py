@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -90,6 +91,15 @@ def test_fingerprint_follows_the_tenant_state() -> None:
     assert same != a_plan(desired, {**BASE, "users": {**ADMIN_USER, **users("z")}}).fingerprint
 
 
+def test_fingerprint_is_hashed_when_first_asked_and_kept_through_the_plans_copies() -> None:
+    current = org(**{**BASE, "users": {**ADMIN_USER, **users("a")}})
+    plan = build_plan(org(**{**BASE, "users": ADMIN_USER}), current, CATALOG, "sandbox:t.db")
+    assert "fingerprint" not in vars(plan)  # a plan shown as text never pays for the hash
+    assert render_text(plan, CATALOG) and "fingerprint" not in vars(plan)
+    shown = replace(plan, warnings=[*plan.warnings, "a note"], source={"file": "organisation.yaml"})
+    assert json.loads(render_json(shown))["fingerprint"] == plan.fingerprint == fingerprint(current)
+
+
 def test_fingerprint_is_the_hash_of_the_whole_state_though_fed_in_pieces() -> None:
     current = org(**{**BASE, "users": {**ADMIN_USER, **users("é", "b")}, "hierarchy": {"b": ["é"]}})
     whole = orjson.dumps(plain(current), option=orjson.OPT_SORT_KEYS)
@@ -98,7 +108,7 @@ def test_fingerprint_is_the_hash_of_the_whole_state_though_fed_in_pieces() -> No
 
 
 def plan_with(*changes: Change) -> Plan:
-    return Plan(target="sandbox:t.db", fingerprint="sha256:" + "0" * 64, changes=list(changes))
+    return Plan(target="sandbox:t.db", changes=list(changes))
 
 
 def test_secrets_are_masked_in_every_format() -> None:

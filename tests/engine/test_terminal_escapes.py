@@ -92,7 +92,7 @@ def test_list_items_headlines_and_removals_are_escaped_too() -> None:
         Change("create", EXTRANET_CODE.name, EXTRANET_CODE.key_of("prov\u202e", "c\x1b[2K"), fields=()),
         Change("delete", STRUCTURE.name, f"old{SPOOF}"),
     ]
-    plan = Plan("sandbox:t.db", "f", changes)
+    plan = Plan("sandbox:t.db", changes)
     text = render_text(plan, CATALOG)
     markdown = render_markdown(plan, CATALOG)
     for shown in (text, markdown):
