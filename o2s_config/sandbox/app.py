@@ -13,7 +13,7 @@ from o2s_config.sandbox.faults import FaultMiddleware, Faults
 from o2s_config.sandbox.limits import BodyLimitMiddleware
 from o2s_config.sandbox.openapi_doc import PUBLISHED_STATUSES, document
 from o2s_config.sandbox.published_only import routes as published_only
-from o2s_config.sandbox.seed import seed_tenant
+from o2s_config.sandbox.seed import open_tenant
 from o2s_config.sandbox.store import Store
 from o2s_config.sandbox.token import TOKEN_PATH, add_token_route
 
@@ -46,8 +46,7 @@ def create_app(
     defaults to 300 s, or 60 s in the published mode. ``store``: that tenant already open (and seeded).
     """
     if store is None:
-        store = Store(db_path)
-        seed_tenant(store)
+        store = open_tenant(db_path)
     app = FastAPI(
         title="O2S API (o2s-config sandbox)" if api == "full" else "O2S published API (o2s-config sandbox)",
         version="1",

@@ -12,8 +12,7 @@ import click
 
 from o2s_config.sandbox.auth import DEFAULT_TOKEN_TTL, PUBLISHED_TOKEN_TTL, Credentials
 from o2s_config.sandbox.people import DEFAULT_DOMAIN, MAX_PEOPLE, seed_people
-from o2s_config.sandbox.seed import ADMIN_LOGIN
-from o2s_config.sandbox.store import Store
+from o2s_config.sandbox.seed import ADMIN_LOGIN, open_tenant
 
 DEFAULT_DB = ".o2s/sandbox.db"
 DB_OPTION = click.option(
@@ -183,7 +182,7 @@ def seed_command(db: Path, count: int, seed: int, domain: str, as_json: bool) ->
     For rehearsing the adoption of an existing tenant: serve the file afterwards, in either mode.
     """
     try:
-        store = Store(db)
+        store = open_tenant(db)
         try:
             people = seed_people(store, count, seed, domain)
         finally:

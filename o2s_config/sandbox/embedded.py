@@ -20,7 +20,7 @@ from starlette.responses import Response
 from o2s_config.sandbox import reads
 from o2s_config.sandbox.auth import DEFAULT_TOKEN_TTL, Authority, Credentials
 from o2s_config.sandbox.responses import DEFAULT_PAGE, MAX_ID, MAX_PAGE
-from o2s_config.sandbox.seed import ADMIN_LOGIN, seed_tenant
+from o2s_config.sandbox.seed import ADMIN_LOGIN, open_tenant
 from o2s_config.sandbox.store import Store
 
 EMBEDDED_BASE_URL = "http://sandbox.embedded"
@@ -75,8 +75,7 @@ class EmbeddedTransport(httpx.AsyncBaseTransport):
     def __init__(self, db_path: str | Path, token: str) -> None:
         self._db_path = db_path
         self._token = token
-        self._store = Store(db_path)
-        seed_tenant(self._store)
+        self._store = open_tenant(db_path)
         self._authority = Authority(token, None, DEFAULT_TOKEN_TTL)
         self._app: httpx.ASGITransport | None = None
 

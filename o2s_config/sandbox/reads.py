@@ -15,7 +15,7 @@ from o2s_config.sandbox import documents, extranet, files, hierarchy, profiles, 
 from o2s_config.sandbox.problems import ProblemError
 from o2s_config.sandbox.responses import MAX_PAGE, json_ok, page, table_page
 from o2s_config.sandbox.store import Store
-from o2s_config.sandbox.user_shape import SELECT_USERS, to_wire
+from o2s_config.sandbox.user_shape import SELECT_USERS, published, to_wire
 
 EXT_PREFIX = "/ext/v1"
 _RW = {"read": True, "write": True}
@@ -109,8 +109,8 @@ def user_page(store: Store, limit: int, offset: int, tail: str = "", params: tup
     """Users, by id, one page at a time; ``tail`` and ``params``: the filters' joins and WHERE clause."""
     with store.read() as tx:
         total = tx.scalar(f"SELECT count(*) FROM users u{tail}", *params)
-        rows = tx.all(f"{SELECT_USERS}{tail} ORDER BY u.id LIMIT ? OFFSET ?", *params, limit, offset)
-        return page(tx, [to_wire(row) for row in rows], total, offset)
+        rows = tx.all(f"SELECT u.id, u.wire FROM users u{tail} ORDER BY u.id LIMIT ? OFFSET ?", *params, limit, offset)
+        return page(tx, published(tx, rows), total, offset)
 
 
 def structure_page(store: Store, limit: int, offset: int) -> JSONResponse:

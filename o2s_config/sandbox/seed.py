@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from o2s_config.model import ADMIN_PROFILE
 from o2s_config.sandbox.store import Store
+from o2s_config.sandbox.user_shape import store_published
 
 ADMIN_LOGIN = "admin"
 DEFAULT_STRUCTURE = "siege"
+
+
+def open_tenant(path: str | Path) -> Store:
+    """The tenant stored at ``path`` (created and seeded when new), storing its users' published JSON."""
+    store = Store(path, before_commit=(store_published,))
+    seed_tenant(store)
+    return store
 
 
 def seed_tenant(store: Store) -> None:

@@ -56,7 +56,8 @@ CREATE TABLE IF NOT EXISTS users (
     active INTEGER NOT NULL,
     custom_admin INTEGER NOT NULL DEFAULT 0,
     data TEXT NOT NULL,
-    created TEXT NOT NULL, updated TEXT NOT NULL, version INTEGER NOT NULL);
+    created TEXT NOT NULL, updated TEXT NOT NULL, version INTEGER NOT NULL,
+    wire BLOB);
 CREATE INDEX IF NOT EXISTS users_manager ON users(manager_id);
 CREATE INDEX IF NOT EXISTS users_structure ON users(structure_id);
 CREATE INDEX IF NOT EXISTS users_profile ON users(profile_id);
@@ -127,7 +128,30 @@ def add_folded_keys(conn: sqlite3.Connection) -> None:
 
 # Columns added after a table was first released: (table, column, definition). A file written
 # before gets them on opening (SQLite adds a column in place); existing rows take the default.
-_ADDED_COLUMNS = (("extranet_codes", "status", "TEXT NOT NULL DEFAULT 'operational'"),)
+_ADDED_COLUMNS = (
+    ("extranet_codes", "status", "TEXT NOT NULL DEFAULT 'operational'"),
+    ("users", "wire", "BLOB"),
+)
+
+# ``users.wire`` holds a user as ``GET /utilisateurs`` shows him, stored before each commit
+# (``user_shape.store_published``) so that a list is read without shaping every user again.
+# These triggers clear it whenever anything it shows changes: his row, his structure's code, his
+# profile's label, his manager's login. A cleared one is shaped anew, never served stale.
+_DERIVED = (
+    "CREATE TRIGGER IF NOT EXISTS users_wire_own AFTER UPDATE ON users "
+    "WHEN OLD.wire IS NOT NULL AND NEW.wire IS OLD.wire "
+    "BEGIN UPDATE users SET wire = NULL WHERE id = NEW.id; END",
+    "CREATE TRIGGER IF NOT EXISTS users_wire_manager AFTER UPDATE OF login ON users "
+    "WHEN NEW.login IS NOT OLD.login "
+    "BEGIN UPDATE users SET wire = NULL WHERE manager_id = NEW.id; END",
+    "CREATE TRIGGER IF NOT EXISTS users_wire_structure AFTER UPDATE OF code ON structures "
+    "WHEN NEW.code IS NOT OLD.code "
+    "BEGIN UPDATE users SET wire = NULL WHERE structure_id = NEW.id; END",
+    "CREATE TRIGGER IF NOT EXISTS users_wire_profile AFTER UPDATE OF label ON profiles "
+    "WHEN NEW.label IS NOT OLD.label "
+    "BEGIN UPDATE users SET wire = NULL WHERE profile_id = NEW.id; END",
+    "CREATE INDEX IF NOT EXISTS users_unshaped ON users(id) WHERE wire IS NULL",
+)
 
 
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
@@ -135,6 +159,8 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
         present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         if column not in present:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+    for statement in _DERIVED:  # after the columns they name
+        conn.execute(statement)
 
 
 @dataclass
@@ -183,10 +209,14 @@ def _unusable(path: str, found: str) -> str:
 
 
 class Store:
-    """The SQLite file of one tenant; connections are kept per thread."""
+    """The SQLite file of one tenant; connections are kept per thread.
 
-    def __init__(self, path: str | Path) -> None:
+    ``before_commit``: what every write runs last, inside its transaction (storing derived columns).
+    """
+
+    def __init__(self, path: str | Path, before_commit: tuple[Callable[[Tx], None], ...] = ()) -> None:
         self.path = str(path)
+        self._before_commit = before_commit
         self._local = threading.local()
         # this process's writers queue here: one waiting on SQLite's lock sleeps in its busy
         # handler (up to 100 ms a try), one waiting here wakes as soon as the writer before it commits
@@ -256,8 +286,8 @@ class Store:
                 conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='revision'")
                 tx = Tx(conn, int(conn.execute("SELECT value FROM meta WHERE key='revision'").fetchone()[0]), True)
                 yield tx
-                for check in checks:
-                    check(tx)
+                for step in (*checks, *self._before_commit):
+                    step(tx)
             except BaseException:
                 if conn.in_transaction:  # SQLite already rolled back after some errors (a full disk)
                     conn.execute("ROLLBACK")

@@ -3,6 +3,10 @@
 The canonical form in between is a *record*: a dict of the organisation model's ``User``
 fields (structure by code, profile by label) plus ``login``, ``manager`` (a login),
 ``ref_externes``, ``telephones`` and ``adresse``.
+
+The published JSON is also stored, in ``users.wire``: each write stores it for the users whose
+stored one the schema's triggers cleared (``store.py``), so a list of 10,000 users is read as
+stored instead of shaped anew (0.15 s of a plan's read of the embedded tenant).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import orjson
 from o2s_config.model import User
 from o2s_config.sandbox.etags import etag
 from o2s_config.sandbox.settings import without_fingerprints
-from o2s_config.sandbox.store import dumps
+from o2s_config.sandbox.store import Tx, dumps
 
 # the model's fields the tenant stores ("renamed_from" is an instruction to the engine, not state)
 MODEL_FIELDS: tuple[str, ...] = tuple(name for name in User.model_fields if name != "renamed_from")
@@ -113,6 +117,28 @@ def to_wire(row: sqlite3.Row) -> dict[str, Any]:
         },
         "ext": ext,
     }
+
+
+def store_published(tx: Tx) -> None:
+    """Store the published JSON of every user whose stored one was cleared (run before each commit)."""
+    rows = tx.all(f"{SELECT_USERS} WHERE u.wire IS NULL")
+    if rows:
+        shaped = [(orjson.dumps(to_wire(row)), row["id"]) for row in rows]
+        tx.conn.executemany("UPDATE users SET wire = ? WHERE id = ?", shaped)
+
+
+def published(tx: Tx, rows: list[sqlite3.Row]) -> list[Any]:
+    """The users of ``rows`` (their ``id`` and ``wire``) as ``GET /utilisateurs`` shows them, in order.
+
+    The stored JSON where there is one; else (a file written by an older version, until its next
+    write) the user shaped anew.
+    """
+    unshaped = [row["id"] for row in rows if row["wire"] is None]
+    shaped: dict[int, Any] = {}
+    if unshaped:
+        found = tx.all(f"{SELECT_USERS} WHERE u.id IN (SELECT value FROM json_each(?))", orjson.dumps(unshaped))
+        shaped = {row["id"]: to_wire(row) for row in found}
+    return [shaped[row["id"]] if row["wire"] is None else orjson.Fragment(row["wire"]) for row in rows]
 
 
 def data_of(record: dict[str, Any], custom_rights: Any) -> str:
