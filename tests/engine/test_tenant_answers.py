@@ -78,6 +78,15 @@ def test_a_well_formed_published_tenant_is_read() -> None:
         ("/agences", [{"id": "1", "code": "s1", "nom": "Paris"}], "[0].id"),
         ("/agences", {"items": []}, "(body)"),  # a page that is an object, not a list
         ("/utilisateurs", [{"id": 3, "ext": {"login": 7}}], "[0].ext.login"),
+        # each check of a well-formed user, failing alone, still names its field
+        ("/utilisateurs", [utilisateur(1), {**utilisateur(2), "id": "2"}], "[1].id"),
+        ("/utilisateurs", [utilisateur(1), {**utilisateur(2), "ext": ["u2"]}], "[1].ext"),
+        ("/utilisateurs", [{**utilisateur(1), "ext": {**utilisateur(1)["ext"], "etag": 1}}], "[0].ext.etag"),
+        (
+            "/utilisateurs",
+            [{**utilisateur(1), "ext": {**utilisateur(1)["ext"], "email_server": []}}],
+            "[0].ext.email_server",
+        ),
         ("/utilisateurs", b"<html>maintenance</html>", "(body)"),
         ("/utilisateurs/myself", ["u1"], "(body)"),
     ],
