@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, SecretStr
 
-from o2s_config.canonical import managed_pair, plain
+from o2s_config.canonical import managed_pair, plain, unchanged
 from o2s_config.catalog import Catalog, RightsMap
 from o2s_config.changes import Action, Change, FieldChange
 from o2s_config.details import Difference, differences, leaves
@@ -276,6 +276,8 @@ def _users(desired: Organisation, seen: Organisation, ctx: _Context) -> Compared
     old_key = ctx.renames.old_from_new("users")
     changes = []
     for login, user in desired.users.items():
+        if user.custom_profile is None and login not in old_key and unchanged(user, held.get(login)):
+            continue  # most users of most plans: no plain forms to build
         want, have = _user_forms(user, held.get(login), ctx)
         found = _change(USER, login, want, have, ctx, old_key.get(login), labels, before={})
         if found:  # the whole record as held, for changed users only (most of a plan's users are not)
