@@ -129,10 +129,15 @@ class PlanCoverage:
     listed: frozenset[str]  # the users the file lists (a warning names only them)
 
     @classmethod
-    def of(cls, desired: Organisation, current: Organisation) -> PlanCoverage:
-        """The coverage of applying ``desired`` to ``current``."""
+    def of(cls, desired: Organisation, current: Organisation, users_change: bool = True) -> PlanCoverage:
+        """The coverage of applying ``desired`` to ``current``.
+
+        ``users_change`` False: the plan changes no user, so the tenant's coverage is also the one
+        once applied (a no-op plan of 10,000 users counts them once, not three times).
+        """
         listed = frozenset(desired.users or ())
-        return cls(coverage(current.users or {}), coverage_after(desired, current), listed)
+        now = coverage(current.users or {})
+        return cls(now, coverage_after(desired, current) if users_change else now, listed)
 
     def counts(self) -> tuple[BilledCount, ...]:
         """The plan's billed summary: each option's users in the tenant now and once applied, in the list's order."""

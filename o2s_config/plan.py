@@ -21,6 +21,7 @@ from o2s_config.canonical import entries, plain
 from o2s_config.catalog import Catalog
 from o2s_config.changes import Change
 from o2s_config.diff import diff
+from o2s_config.kinds import USER
 from o2s_config.manual_steps import ManualStep
 from o2s_config.masking import mask
 from o2s_config.model import Organisation
@@ -131,7 +132,7 @@ def build_plan(
     if writable is not None:
         can_write = set(writable)
         changes = [replace(c, manual=True) if c.resource not in can_write else c for c in changes]
-    billed = billing.PlanCoverage.of(desired, found.seen)
+    billed = billing.PlanCoverage.of(desired, found.seen, users_change=any(c.resource == USER.name for c in changes))
     verdict = safety.check(changes, found, desired, catalog, identity, billed)
     return Plan(
         target=target,

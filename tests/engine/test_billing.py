@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from o2s_config.billing import BILLED, PlanCoverage, coverage_after
 from o2s_config.catalog import load_catalog
 from o2s_config.cli import main
+from o2s_config.diff import diff
 from o2s_config.plan import build_plan
 from o2s_config.render.json import render_json
 from o2s_config.render.markdown import render_markdown
@@ -138,3 +142,38 @@ def test_validate_and_plan_name_the_same_billed_options(tmp_path: Path) -> None:
 
     in_validate = named([d.message for d in result.warnings])
     assert in_validate == named(plan.warnings) == {"options.patritheque", "esignature"}
+
+
+BILLED_VALUES: dict[str, list[Any]] = {
+    "active": [True, False],
+    "esignature": [True, False],
+    "options": [{"o2s_access": True}, {"patritheque": True, "elearning": ["DDA"]}, {"moneypitch": False}],
+}
+
+
+@st.composite
+def tenants_and_files(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A tenant's users with billed values, and a file listing most of them, often unchanged."""
+    held: dict[str, Any] = {}
+    for login in draw(st.lists(st.sampled_from(["u1", "u2", "u3", "u4"]), unique=True)):
+        fields = {name: draw(st.sampled_from([None, *values])) for name, values in BILLED_VALUES.items()}
+        held[login] = user(login=login, **{name: value for name, value in fields.items() if value is not None})
+    wanted = {login: u for login, u in held.items() if draw(st.integers(0, 4))}  # most users listed
+    for login in list(wanted):
+        if not draw(st.integers(0, 3)):  # now and then one billed value written differently
+            name = draw(st.sampled_from(list(BILLED_VALUES)))
+            wanted[login] = {**wanted[login], name: draw(st.sampled_from(BILLED_VALUES[name]))}
+    if draw(st.booleans()):
+        wanted["new"] = user(login="new", esignature=draw(st.booleans()))
+    return {"users": held}, {"users": wanted, "prune": {"users": draw(st.booleans())}}
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(pair=tenants_and_files())
+def test_a_plan_counts_and_warns_as_the_full_count_does(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """A plan that changes no user counts the tenant once; every plan's figures are the full count's."""
+    current, desired = org(**pair[0]), org(**pair[1])
+    plan = build_plan(desired, current, CATALOG, "t")
+    full = PlanCoverage.of(desired, diff(desired, current, CATALOG, frozenset()).seen)
+    assert plan.billed == full.counts()
+    assert [w for w in plan.warnings if w.startswith("billed option")] == full.warnings()
