@@ -106,9 +106,10 @@ def secret_values(organisation: Organisation | None) -> frozenset[str]:
     for kind in REGISTER:
         section = kind.members(organisation) if organisation is not None and kind.sensitive else None
         members = [] if section is None else [section] if kind.singleton else list(section.values())
-        for member, path in ((m, p) for m in members for p in kind.sensitive):
+        paths = [path.split(".") for path in kind.sensitive]
+        for member, steps in ((m, p) for m in members for p in paths):
             value: Any = member
-            for step in path.split("."):
+            for step in steps:
                 value = getattr(value, step, None) if value is not None else None
             if isinstance(value, SecretStr) and value.get_secret_value():
                 found.add(value.get_secret_value())

@@ -157,7 +157,9 @@ def lockout_violations(changes: Sequence[Change], found: DiffResult, identity: s
     """No plan may take the Administration module from the identity applying it, or from the last active admin."""
     before = _admins(found.seen, {}, found.rights.held)
     users = {c.key: c for c in changes if c.resource == USER.name}
-    after = _admins(found.seen, users, _rights_after(changes, found.rights.held))
+    after = before  # with no user nor profile changed, who holds the module stays as is (users walked once)
+    if users or any(c.resource == PROFILE.name for c in changes):
+        after = _admins(found.seen, users, _rights_after(changes, found.rights.held))
     notes = []
     if identity and identity in before and identity not in after:
         notes.append(
