@@ -28,20 +28,22 @@ MAX_LEVELS = 32
 def edges(hierarchy: Hierarchy) -> list[tuple[str, str, Path]]:
     """Every (manager, attached user, path of the attached entry) in file order."""
     found: list[tuple[str, str, Path]] = []
-
-    def walk(manager: str, children: Sequence[object], path: Path) -> None:
-        for index, child in enumerate(children):
-            here = (*path, index)
-            if isinstance(child, str):
-                found.append((manager, child, here))
-            elif isinstance(child, dict):
-                for login, below in child.items():
-                    found.append((manager, login, (*here, login)))
-                    walk(login, below or [], (*here, login))
-
     for root, children in hierarchy.items():
-        walk(root, children or [], (root,))
+        _walk(root, children or [], (root,), found)
     return found
+
+
+def _walk(manager: str, children: Sequence[object], path: Path, found: list[tuple[str, str, Path]]) -> None:
+    # a module function, not a closure calling itself: that closure would be a reference cycle
+    # keeping ``found`` (10,000 edges) alive until the cyclic collector runs
+    for index, child in enumerate(children):
+        here = (*path, index)
+        if isinstance(child, str):
+            found.append((manager, child, here))
+        elif isinstance(child, dict):
+            for login, below in child.items():
+                found.append((manager, login, (*here, login)))
+                _walk(login, below or [], (*here, login), found)
 
 
 def roots(hierarchy: Hierarchy) -> list[str]:
@@ -58,8 +60,8 @@ def tree_of(managers: Mapping[str, str]) -> Hierarchy:
     below: dict[str, list[str]] = {}
     for login, manager in managers.items():
         below.setdefault(manager, []).append(login)
+    return {root: _subtree(root, below) for root in below if root not in managers}
 
-    def children(manager: str) -> list[Any]:
-        return [{login: children(login)} if login in below else login for login in below.get(manager, [])]
 
-    return {root: children(root) for root in below if root not in managers}
+def _subtree(manager: str, below: Mapping[str, list[str]]) -> list[Any]:
+    return [{login: _subtree(login, below)} if login in below else login for login in below.get(manager, [])]
