@@ -5,6 +5,8 @@ Logic lives in the stages; each command only wires them and prints.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import gc
 import importlib
 import sqlite3
@@ -95,6 +97,18 @@ def main() -> None:
     # processes; a command holding two 10,000-user organisations spent ~2 s of a no-op plan and
     # ~6 s of a first apply in collections finding nothing. Reference counting frees as ever.
     gc.set_threshold(50_000, 20, 10)
+    _skip_last_collection()
+
+
+@functools.cache  # once per process, however many commands run in it (tests run hundreds)
+def _skip_last_collection() -> None:
+    """At exit, hide every object from the collector's last pass.
+
+    That pass walks all that is still tracked (models, schemas, the catalogue) and frees nothing
+    that matters: 0.07 s of a 10,000-user plan, 0.03 s of its validate. What must be released is
+    released before: the embedded tenant's database closes with its client (``Store.close``).
+    """
+    atexit.register(gc.freeze)
 
 
 VALIDATE_FORMATS = {"github": github_annotations, "gitlab": gitlab_code_quality, "json": json_report}

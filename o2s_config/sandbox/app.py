@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Literal
 
@@ -45,8 +47,16 @@ def create_app(
     objects, and ``/ext/v1``) or ``published`` (Harvest's published API only). ``token_ttl``
     defaults to 300 s, or 60 s in the published mode. ``store``: that tenant already open (and seeded).
     """
+    owned = store is None
     if store is None:
         store = open_tenant(db_path)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:  # a served sandbox stopping closes the database it opened (a given one is its owner's)
+            app.state.store.close()
+
     app = FastAPI(
         title="O2S API (o2s-config sandbox)" if api == "full" else "O2S published API (o2s-config sandbox)",
         version="1",
@@ -54,6 +64,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,  # the document is committed as schemas/o2s-api.openapi.json
+        lifespan=lifespan,
     )
     app.state.store = store
     if token_ttl is None:

@@ -85,6 +85,10 @@ class EmbeddedTransport(httpx.AsyncBaseTransport):
             return httpx.Response(answer.status_code, headers=answer.raw_headers, content=bytes(answer.body))
         return await self._app_transport().handle_async_request(request)
 
+    async def aclose(self) -> None:
+        """Close the tenant's database with the client (``Store.close``)."""
+        self._store.close()
+
     def _direct(self, request: httpx.Request) -> Response | None:
         read = DIRECT_READS.get(request.url.path) if request.method == "GET" else None
         query = request.url.params
@@ -102,6 +106,13 @@ class EmbeddedTransport(httpx.AsyncBaseTransport):
 
             self._app = httpx.ASGITransport(app=create_app(self._db_path, token=self._token, store=self._store))
         return self._app
+
+
+class _AppTransport(httpx.ASGITransport):
+    """The sandbox app in-process; closing it closes the tenant's database (``Store.close``)."""
+
+    async def aclose(self) -> None:
+        self.app.state.store.close()  # type: ignore[attr-defined]
 
 
 def embedded_client(db_path: str | Path, **client_options: Any) -> httpx.AsyncClient:
@@ -128,11 +139,7 @@ def published_embedded_client(
 
     credentials = Credentials(PUBLISHED_CLIENT_ID, secrets.token_urlsafe(24), ADMIN_LOGIN, secrets.token_urlsafe(24))
     app = create_app(db_path, credentials=credentials, token_ttl=token_ttl, api="published")
-    http = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url=EMBEDDED_BASE_URL,
-        **client_options,
-    )
+    http = httpx.AsyncClient(transport=_AppTransport(app=app), base_url=EMBEDDED_BASE_URL, **client_options)
     grant = {
         "O2S_CLIENT_ID": credentials.client_id,
         "O2S_CLIENT_SECRET": credentials.client_secret,

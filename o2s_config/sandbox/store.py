@@ -218,6 +218,8 @@ class Store:
         self.path = str(path)
         self._before_commit = before_commit
         self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []  # every thread's, so that close() reaches them all
+        self._opening = threading.Lock()
         # this process's writers queue here: one waiting on SQLite's lock sleeps in its busy
         # handler (up to 100 ms a try), one waiting here wakes as soon as the writer before it commits
         self._writing = threading.Lock()
@@ -261,6 +263,8 @@ class Store:
         if conn is None:
             conn = self._connect()
             self._local.conn = conn
+            with self._opening:
+                self._opened.append(conn)
         return conn
 
     @contextmanager
@@ -295,8 +299,13 @@ class Store:
             conn.execute("COMMIT")
 
     def close(self) -> None:
-        """Close this thread's connection (others close when their thread ends)."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None:
+        """Close every connection to the file, whichever thread opened it; a later use opens a new one.
+
+        The last connection to close folds the write-ahead log back into the file: closing when the
+        command ends, not whenever the collector frees the store, leaves a ``.db`` complete on its own.
+        """
+        with self._opening:
+            opened, self._opened = self._opened, []
+            self._local = threading.local()
+        for conn in opened:
             conn.close()
-            self._local.conn = None

@@ -1,0 +1,62 @@
+"""A command run as its own process leaves the embedded tenant's file complete on its own.
+
+The CLI hides every object from the collector's last pass at exit (``cli._skip_last_collection``);
+the tenant's database must then be closed by its client, not by that pass: no write-ahead log
+may stay beside the ``.db`` after the process ends.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from o2s_config.sandbox.store import Store
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "organisation.yaml"
+
+
+def o2s(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "o2s_config", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_an_apply_leaves_the_database_whole_in_its_one_file(tmp_path: Path) -> None:
+    db = tmp_path / "tenant.db"
+    applied = o2s("apply", str(EXAMPLE), "--target", f"sandbox:{db}", "--auto-approve")
+    assert applied.returncode == 0, applied.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tenant.db"]
+    copy = tmp_path / "copy" / "tenant.db"  # the .db alone, as someone would copy it
+    copy.parent.mkdir()
+    shutil.copyfile(db, copy)
+    planned = o2s("plan", str(EXAMPLE), "--target", f"sandbox:{copy}", "--detailed-exitcode")
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+
+
+@pytest.mark.parametrize("face", ["sandbox", "sandbox+published"])
+def test_a_plan_leaves_nothing_beside_the_database(tmp_path: Path, face: str) -> None:
+    db = tmp_path / "tenant.db"
+    planned = o2s("plan", str(EXAMPLE), "--target", f"{face}:{db}")
+    assert planned.returncode == 0, planned.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tenant.db"]
+
+
+def test_closing_a_store_closes_the_connections_of_every_thread(tmp_path: Path) -> None:
+    store = Store(tmp_path / "tenant.db")
+
+    def read() -> None:
+        with store.read() as tx:
+            tx.scalar("SELECT count(*) FROM users")
+
+    worker = threading.Thread(target=read)
+    worker.start()
+    worker.join()
+    read()  # this thread's own connection too
+    assert (tmp_path / "tenant.db-wal").exists()
+    store.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tenant.db"]  # the last close removes the log
+    read()  # a later use opens a new connection
