@@ -182,6 +182,9 @@ class O2SClient:
                     body = await read_bounded(response, self.max_response_bytes)
                 finally:
                     await response.aclose()
+                    # httpx's streamed answer and its stream refer to each other: a reference cycle
+                    # that keeps the body (a page of 1,000 users, 1 MB) until the collector runs
+                    response.stream = httpx.ByteStream(b"")
         except TimeoutError:
             if self.deadline.remaining() <= 0:
                 raise self.deadline.exceeded(self._trouble) from None
