@@ -109,8 +109,15 @@ def user_page(store: Store, limit: int, offset: int, tail: str = "", params: tup
     """Users, by id, one page at a time; ``tail`` and ``params``: the filters' joins and WHERE clause."""
     with store.read() as tx:
         total = tx.scalar(f"SELECT count(*) FROM users u{tail}", *params)
-        rows = tx.all(f"SELECT u.id, u.wire FROM users u{tail} ORDER BY u.id LIMIT ? OFFSET ?", *params, limit, offset)
+        if tail:
+            rows = tx.all(f"{_WIRES}{tail} ORDER BY u.id LIMIT ? OFFSET ?", *params, limit, offset)
+        else:  # the whole list, a plan's: the page's first id counted in the narrow index of ids, not over the rows
+            rows = tx.all(f"{_WIRES} WHERE u.id >= ({_NTH_ID}) ORDER BY u.id LIMIT ?", offset, limit)
         return page(tx, published(tx, rows), total, offset)
+
+
+_WIRES = "SELECT u.id, u.wire FROM users u"
+_NTH_ID = "SELECT id FROM users ORDER BY id LIMIT 1 OFFSET ?"  # store.py's users_by_id
 
 
 def structure_page(store: Store, limit: int, offset: int) -> JSONResponse:

@@ -97,3 +97,19 @@ def test_a_file_written_before_the_stored_json_is_read_then_filled(tmp_path: Pat
     with store.write() as tx:
         tx.run("UPDATE structures SET name = 'Siège social'")
     assert _unshaped(store) == 0
+
+
+def test_every_page_of_the_whole_list_is_its_slice_by_id(tenant: Store) -> None:
+    """The whole list finds a page's first id in the index of ids: gaps (a deleted user) change nothing."""
+    with tenant.write() as tx:
+        for login in ("cy", "dee", "eve"):
+            users.create(tx, _user(login, "lyon"))
+        tx.run("DELETE FROM users WHERE login = 'dee'")
+    with tenant.read() as tx:
+        ids = [row["id"] for row in tx.all("SELECT id FROM users ORDER BY id")]
+    for limit in (1, 2, 3, 1000):
+        for offset in range(len(ids) + 2):
+            answer = reads.user_page(tenant, limit, offset)
+            listed = [user["id"] for user in orjson.loads(bytes(answer.body))]
+            assert listed == ids[offset : offset + limit], (limit, offset)
+            assert answer.status_code == (200 if offset + limit >= len(ids) else 206)
