@@ -11,6 +11,7 @@ import json
 import math
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -210,6 +211,10 @@ def _unusable(path: str, found: str) -> str:
     )
 
 
+class _Connection(sqlite3.Connection):
+    """A connection a store can hold weakly (``sqlite3.Connection`` itself takes no weak reference)."""
+
+
 class Store:
     """The SQLite file of one tenant; connections are kept per thread.
 
@@ -220,7 +225,9 @@ class Store:
         self.path = str(path)
         self._before_commit = before_commit
         self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []  # every thread's, so that close() reaches them all
+        # every thread's connection, so that close() reaches them all; held weakly, so that one whose
+        # thread ended (a served sandbox's workers come and go) is still closed and forgotten with it
+        self._opened: weakref.WeakSet[sqlite3.Connection] = weakref.WeakSet()
         self._opening = threading.Lock()
         # this process's writers queue here: one waiting on SQLite's lock sleeps in its busy
         # handler (up to 100 ms a try), one waiting here wakes as soon as the writer before it commits
@@ -253,7 +260,13 @@ class Store:
             conn.close()
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            self.path,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            factory=_Connection,
+        )
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys=ON")
@@ -266,7 +279,7 @@ class Store:
             conn = self._connect()
             self._local.conn = conn
             with self._opening:
-                self._opened.append(conn)
+                self._opened.add(conn)
         return conn
 
     @contextmanager
@@ -307,7 +320,7 @@ class Store:
         command ends, not whenever the collector frees the store, leaves a ``.db`` complete on its own.
         """
         with self._opening:
-            opened, self._opened = self._opened, []
+            opened, self._opened = list(self._opened), weakref.WeakSet()
             self._local = threading.local()
         for conn in opened:
             conn.close()

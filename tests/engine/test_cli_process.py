@@ -7,6 +7,8 @@ may stay beside the ``.db`` after the process ends.
 
 from __future__ import annotations
 
+import gc
+import os
 import shutil
 import subprocess
 import sys
@@ -60,3 +62,33 @@ def test_closing_a_store_closes_the_connections_of_every_thread(tmp_path: Path) 
     store.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tenant.db"]  # the last close removes the log
     read()  # a later use opens a new connection
+
+
+def _open_files(path: Path) -> int:
+    """How many of this process's file descriptors are open on ``path`` (Linux)."""
+    found = 0
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            found += Path(os.readlink(fd)) == path
+        except OSError:  # closed meanwhile
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_a_connection_ends_with_its_thread(tmp_path: Path) -> None:
+    """The store tracks its connections for close(), but never keeps one alive past its thread."""
+    db = tmp_path / "tenant.db"
+    store = Store(db)
+    before = _open_files(db)
+
+    def read() -> None:
+        with store.read() as tx:
+            tx.scalar("SELECT count(*) FROM users")
+
+    for _ in range(3):
+        worker = threading.Thread(target=read)
+        worker.start()
+        worker.join()
+    gc.collect()  # a connection is freed by the collector (its statement cache refers back to it)
+    assert _open_files(db) == before
