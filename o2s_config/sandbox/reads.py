@@ -105,6 +105,11 @@ def user_named(store: Store, login: str) -> JSONResponse:
         return json_ok(tx, to_wire(row), version=row["version"])
 
 
+# a page of users as stored (``user_shape.published``); the id a page of the whole list starts at
+_WIRES = "SELECT u.id, u.wire FROM users u"
+_NTH_ID = "SELECT id FROM users ORDER BY id LIMIT 1 OFFSET ?"  # counted in store.py's users_by_id
+
+
 def user_page(store: Store, limit: int, offset: int, tail: str = "", params: tuple[Any, ...] = ()) -> JSONResponse:
     """Users, by id, one page at a time; ``tail`` and ``params``: the filters' joins and WHERE clause."""
     with store.read() as tx:
@@ -114,10 +119,6 @@ def user_page(store: Store, limit: int, offset: int, tail: str = "", params: tup
         else:  # the whole list, a plan's: the page's first id counted in the narrow index of ids, not over the rows
             rows = tx.all(f"{_WIRES} WHERE u.id >= ({_NTH_ID}) ORDER BY u.id LIMIT ?", offset, limit)
         return page(tx, published(tx, rows), total, offset)
-
-
-_WIRES = "SELECT u.id, u.wire FROM users u"
-_NTH_ID = "SELECT id FROM users ORDER BY id LIMIT 1 OFFSET ?"  # store.py's users_by_id
 
 
 def structure_page(store: Store, limit: int, offset: int) -> JSONResponse:
